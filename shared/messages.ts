@@ -1,0 +1,106 @@
+/**
+ * The WebSocket wire between the aggregator and the dashboard, defined once.
+ *
+ * The zod schemas are the single source: the TypeScript types are inferred from them, the server
+ * builds its messages against those types, and the browser validates every frame it receives with
+ * `parseServerMessage` before it touches the UI. Fields may be added; names never change meaning.
+ */
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+
+export const sourceSchema = z.enum(["live", "demo"]);
+export type Source = z.infer<typeof sourceSchema>;
+
+export const topEntrySchema = z.object({
+  tag: z.string(),
+  count,
+  rank: z.number().int().positive(),
+});
+export type TopEntry = z.infer<typeof topEntrySchema>;
+
+export const windowTopSchema = z.object({
+  /** Canonical window name, as listed in `hello.windows`: "15m", "1h", "complete". */
+  window: z.string(),
+  top: z.array(topEntrySchema),
+});
+export type WindowTop = z.infer<typeof windowTopSchema>;
+
+export const statsSchema = z.object({
+  /** Lines counted since start (lines that carried at least one valid tag). */
+  lines: count,
+  /** Hashtag occurrences counted since start. */
+  tags: count,
+  /** Distinct tags seen since start. */
+  distinct: count,
+  /** Lines refused at the intake (malformed, invalid UTF-8, no valid tag...). */
+  rejected: count,
+  /** Ingest connections open right now. */
+  ingestors: count,
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const helloSchema = z.object({
+  type: z.literal("hello"),
+  v: z.literal(PROTOCOL_VERSION),
+  triggerMs: z.number().int().positive(),
+  topN: z.number().int().positive(),
+  windows: z.array(z.string()).min(1),
+  source: sourceSchema,
+  /** Where the posts come from: instance host names, or the simulated server's name. */
+  instances: z.array(z.string()),
+});
+export type Hello = z.infer<typeof helloSchema>;
+
+export const snapshotSchema = z.object({
+  type: z.literal("snapshot"),
+  v: z.literal(PROTOCOL_VERSION),
+  /** Tick counter since the aggregator started; 0 is the state before the first tick. */
+  epoch: z.number().int().nonnegative(),
+  /** ISO-8601 time of the tick that produced this snapshot. */
+  at: z.string(),
+  triggerMs: z.number().int().positive(),
+  source: sourceSchema,
+  instances: z.array(z.string()),
+  windows: z.array(windowTopSchema),
+  stats: statsSchema,
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion("type", [helloSchema, snapshotSchema]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** `GET /api/top` response body. */
+export const topResponseSchema = z.object({
+  window: z.string(),
+  epoch: z.number().int().nonnegative(),
+  at: z.string(),
+  top: z.array(topEntrySchema),
+});
+export type TopResponse = z.infer<typeof topResponseSchema>;
+
+/** `GET /api/tags/:tag` response body: the tag's count in every window. */
+export const tagCountsResponseSchema = z.object({
+  tag: z.string(),
+  windows: z.record(z.string(), count),
+});
+export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Validates one WebSocket text frame; never throws. */
+export function parseServerMessage(text: string): ParseResult<ServerMessage> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: "frame is not JSON" };
+  }
+  const result = serverMessageSchema.safeParse(json);
+  if (!result.success) {
+    return { ok: false, error: z.prettifyError(result.error) };
+  }
+  return { ok: true, value: result.data };
+}

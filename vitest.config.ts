@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Separate from vite.config.ts, whose root is web/: tests span server, shared and web.
+export default defineConfig({
+  test: {
+    root: ".",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
