@@ -1,0 +1,81 @@
+/**
+ * The aggregator process's core wiring: line intake -> counting engine -> a snapshot every trigger.
+ * Time comes from the injected clock, so tests can drive ticks by hand (`tick`) while the trigger
+ * loop drives them in production.
+ */
+import { normaliseHashtag } from "../../shared/hashtag.ts";
+import type { TagCountsResponse, TopResponse } from "../../shared/messages.ts";
+import type { Config } from "../config/config.ts";
+import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
+import type { Logger } from "../log/logger.ts";
+import { CountingEngine } from "./counting-engine.ts";
+import { IntakeStats } from "./intake-stats.ts";
+import { startLineIntake, type LineIntake } from "./line-intake.ts";
+import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
+import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
+
+export interface Aggregator extends SnapshotFeed {
+  readonly intake: LineIntake["address"];
+  readonly stats: IntakeStats;
+  /** Runs one trigger now: what the trigger loop calls. */
+  tick(): PublishedSnapshot;
+  close(): Promise<void>;
+}
+
+export interface AggregatorOptions {
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN">;
+  readonly log: Logger;
+  readonly clock?: () => number;
+  /** Start the trigger loop (default true); tests that tick by hand turn it off. */
+  readonly autoTick?: boolean;
+}
+
+export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
+  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: clock() });
+  const stats = new IntakeStats();
+  const settings: SnapshotSettings = { triggerMs: config.triggerMs, topN: config.topN, windows: engine.windowNames };
+  const listeners = new Set<(published: PublishedSnapshot) => void>();
+
+  const publish = (): PublishedSnapshot => {
+    const snapshot = buildSnapshot(engine.latest, stats, settings);
+    return { snapshot, json: JSON.stringify(snapshot) };
+  };
+  let latest = publish();
+
+  const tick = (): PublishedSnapshot => {
+    engine.tick(clock());
+    latest = publish();
+    for (const listener of listeners) listener(latest);
+    log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats }, "tick");
+    return latest;
+  };
+
+  const intake = await startLineIntake(config.ingest, engine, stats, log);
+  const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(config.triggerMs, tick, clock) : undefined;
+
+  return {
+    intake: intake.address,
+    stats,
+    windows: engine.windowNames,
+    tick,
+    hello: () => buildHello(stats, settings),
+    latest: () => latest,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    top(window: string, n: number): TopResponse | undefined {
+      const top = engine.top(window, n);
+      return top && { window, epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
+    },
+    countsOf(tag: string): TagCountsResponse {
+      const name = normaliseHashtag(tag);
+      return { tag: name, windows: engine.countsOf(name) };
+    },
+    async close() {
+      loop?.stop();
+      listeners.clear();
+      await intake.close();
+    },
+  };
+}

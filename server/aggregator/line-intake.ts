@@ -1,0 +1,85 @@
+/**
+ * The TCP edge of the aggregator: accepts ingest connections, frames lines, parses them with the
+ * shared line protocol and hands valid tags to the counting engine. A bad line is counted by
+ * reason and dropped; it never throws into the event loop and never disturbs the lines around it.
+ */
+import net from "node:net";
+import { once } from "node:events";
+import { parseLine } from "../../shared/line-protocol.ts";
+import type { Logger } from "../log/logger.ts";
+import type { CountingEngine } from "./counting-engine.ts";
+import type { IntakeStats } from "./intake-stats.ts";
+import { LineSplitter } from "./line-splitter.ts";
+
+export interface LineIntakeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Longest accepted line in bytes (default 64 KiB). */
+  readonly maxLineBytes?: number;
+}
+
+export interface LineIntake {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly address: { readonly host: string; readonly port: number };
+  close(): Promise<void>;
+}
+
+export async function startLineIntake(
+  options: LineIntakeOptions,
+  engine: CountingEngine,
+  stats: IntakeStats,
+  log: Logger,
+): Promise<LineIntake> {
+  const maxLineBytes = options.maxLineBytes ?? 64 * 1024;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    stats.connected(socket);
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    log.info({ peer }, "ingest connection opened");
+    const splitter = new LineSplitter(maxLineBytes, {
+      reject: (reason) => stats.reject(reason),
+      line: (text) => {
+        const parsed = parseLine(text);
+        switch (parsed.kind) {
+          case "tags":
+            engine.ingest(parsed.tags);
+            stats.invalidTags += parsed.invalidTags;
+            break;
+          case "hello":
+            stats.announced(socket, parsed.hello);
+            log.info({ peer, ...parsed.hello }, "ingestor announced itself");
+            break;
+          case "rejected":
+            stats.reject(parsed.reason);
+            break;
+          case "blank":
+            break;
+        }
+      },
+    });
+    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
+    socket.on("end", () => splitter.end());
+    socket.on("error", (error) => log.warn({ peer, err: error.message }, "ingest connection error"));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      stats.disconnected(socket);
+      log.info({ peer }, "ingest connection closed");
+    });
+  });
+
+  server.listen(options.port, options.host);
+  await once(server, "listening");
+  const bound = server.address() as net.AddressInfo;
+  log.info({ host: bound.address, port: bound.port }, "line intake listening");
+
+  return {
+    address: { host: bound.address, port: bound.port },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

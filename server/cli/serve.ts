@@ -1,0 +1,22 @@
+/** `npm run serve`: the aggregator (line intake + counting engine) and the web server, in one process. */
+import { fileURLToPath } from "node:url";
+import { startAggregator } from "../aggregator/aggregator.ts";
+import { buildApp } from "../http/app.ts";
+import { runMain } from "./run-main.ts";
+
+const STATIC_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
+
+await runMain("serve", async (config, log) => {
+  const aggregator = await startAggregator({ config, log });
+  const app = await buildApp({ feed: aggregator, log, staticDir: STATIC_DIR });
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
+  log.info(
+    { triggerMs: config.triggerMs, windows: aggregator.windows, topN: config.topN },
+    `dashboard at http://${shown}:${config.http.port}/ — lines on tcp://${aggregator.intake.host}:${aggregator.intake.port}`,
+  );
+  return async () => {
+    await aggregator.close();
+    await app.close();
+  };
+});

@@ -1,0 +1,228 @@
+/**
+ * The one place that reads the environment and the command line.
+ *
+ * Precedence, lowest first: built-in defaults < `.env` file < real environment < CLI flags. An empty
+ * variable counts as unset. Everything is validated at once and every problem is reported in one
+ * `ConfigError`; the rest of the program receives a typed, frozen `Config`.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs, parseEnv } from "node:util";
+import { z } from "zod";
+import { COMPLETE_WINDOW, parseDuration } from "../../shared/duration.ts";
+import type { WindowSpec } from "../aggregator/counting-engine.ts";
+import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** CLI flag -> environment variable it overrides. */
+const FLAGS = {
+  "mastodon-url": "MASTODON_URL",
+  stream: "MASTODON_STREAM",
+  "streaming-url": "MASTODON_STREAMING_URL",
+  "ingest-host": "INGEST_HOST",
+  "ingest-port": "INGEST_PORT",
+  host: "HOST",
+  port: "HTTP_PORT",
+  trigger: "TRIGGER_INTERVAL",
+  windows: "WINDOWS",
+  "top-n": "TOP_N",
+  "log-level": "LOG_LEVEL",
+  "log-format": "LOG_FORMAT",
+  "queue-lines": "INGEST_QUEUE_LINES",
+  "demo-rate": "DEMO_RATE",
+  "demo-port": "DEMO_PORT",
+  "demo-seed": "DEMO_SEED",
+} as const;
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
+const port = (fallback: number) => wholeNumber(0, 65535).default(fallback);
+const positiveInt = (fallback: number, max: number) => wholeNumber(1, max).default(fallback);
+
+/** Bounds on the trigger interval: below 100 ms ticks cost more than they show; above an hour nothing is live. */
+export const TRIGGER_BOUNDS_MS = { min: 100, max: 3_600_000 } as const;
+
+const duration = (name: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: "custom", message: `${name}: "${text}" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const windows = z.string().transform((text, ctx) => {
+  const specs: WindowSpec[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const ms = parseDuration(part);
+    if (part === COMPLETE_WINDOW) specs.push({ kind: "complete" });
+    else if (ms !== undefined) specs.push({ kind: "sliding", lengthMs: ms });
+    else ctx.addIssue({ code: "custom", message: `WINDOWS: "${part}" is neither "complete" nor a duration` });
+  }
+  return specs;
+});
+
+const stream = z.string().transform((text, ctx): MastodonStream => {
+  const parsed = parseMastodonStream(text);
+  if (typeof parsed === "string") {
+    ctx.addIssue({ code: "custom", message: `MASTODON_STREAM: ${parsed}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const schema = z.object({
+  MASTODON_URL: z.url({ protocol: /^https?$/, error: "MASTODON_URL must be an http(s) URL" }).default("https://mastodon.social"),
+  MASTODON_TOKEN: z.string().optional(),
+  MASTODON_STREAM: stream.default({ kind: "public" }),
+  MASTODON_STREAMING_URL: z.url({ protocol: /^wss?$/, error: "MASTODON_STREAMING_URL must be a ws(s) URL" }).optional(),
+  INGEST_HOST: z.string().default("127.0.0.1"),
+  INGEST_PORT: port(9876),
+  INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
+  HOST: z.string().default("127.0.0.1"),
+  HTTP_PORT: port(3000),
+  TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
+    .refine((ms) => ms >= TRIGGER_BOUNDS_MS.min && ms <= TRIGGER_BOUNDS_MS.max, {
+      error: `TRIGGER_INTERVAL must be between 100ms and 1 hour`,
+    })
+    .default(10_000),
+  WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
+  TOP_N: positiveInt(20, 1000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
+  DEMO: z.stringbool().default(false),
+  DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
+  DEMO_PORT: port(4000),
+  DEMO_SEED: z.coerce.number().int().default(1),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  readonly mastodon: {
+    readonly url: string;
+    readonly token: string | undefined;
+    readonly stream: MastodonStream;
+    readonly streamingUrl: string | undefined;
+  };
+  readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly triggerMs: number;
+  readonly windows: readonly WindowSpec[];
+  readonly topN: number;
+  readonly log: { readonly level: Env["LOG_LEVEL"]; readonly format: Env["LOG_FORMAT"] };
+  /** True when the ingestor must use the built-in simulated server: forced, or no token given. */
+  readonly demo: boolean;
+  readonly demoServer: { readonly rate: number; readonly port: number; readonly seed: number };
+  /** Arguments left after the flags (e.g. a file name). */
+  readonly positionals: readonly string[];
+}
+
+export interface ConfigSources {
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Contents of a `.env` file, if one exists. */
+  readonly envFile?: string;
+}
+
+export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Config {
+  const problems: string[] = [];
+  const merged: Record<string, string> = {};
+  const layer = (source: Readonly<Record<string, string | undefined>>): void => {
+    for (const [key, value] of Object.entries(source)) if (value !== undefined && value !== "") merged[key] = value;
+  };
+  if (envFile !== undefined) layer(parseEnv(envFile));
+  layer(env);
+  const { flags, positionals } = parseFlags(argv, problems);
+  layer(flags);
+
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? "");
+      problems.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
+    }
+  }
+  if (result.success) {
+    for (const spec of result.data.WINDOWS) {
+      if (spec.kind === "sliding" && spec.lengthMs < result.data.TRIGGER_INTERVAL) {
+        problems.push(`WINDOWS: a sliding window (${spec.lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
+      }
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return toConfig(result.data, positionals);
+}
+
+function parseFlags(argv: readonly string[], problems: string[]) {
+  const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }]));
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...options, demo: { type: "boolean" } },
+      allowPositionals: true,
+      // Not strict: unknown flags are reported with every other problem instead of alone.
+      strict: false,
+    });
+    const flags: Record<string, string> = {};
+    for (const [flag, value] of Object.entries(values)) {
+      const variable = (FLAGS as Record<string, string>)[flag];
+      if (flag === "demo") continue;
+      if (variable === undefined) problems.push(`unknown option --${flag}`);
+      else if (typeof value !== "string") problems.push(`option --${flag} needs a value`);
+      else flags[variable] = value;
+    }
+    if (values.demo === true) flags.DEMO = "true";
+    return { flags, positionals };
+  } catch (error) {
+    problems.push((error as Error).message);
+    return { flags: {}, positionals: [] };
+  }
+}
+
+function toConfig(env: Env, positionals: readonly string[]): Config {
+  return deepFreeze({
+    mastodon: {
+      url: env.MASTODON_URL.replace(/\/+$/, ""),
+      token: env.MASTODON_TOKEN,
+      stream: env.MASTODON_STREAM,
+      streamingUrl: env.MASTODON_STREAMING_URL,
+    },
+    ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
+    http: { host: env.HOST, port: env.HTTP_PORT },
+    triggerMs: env.TRIGGER_INTERVAL,
+    windows: env.WINDOWS,
+    topN: env.TOP_N,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    demo: env.DEMO || env.MASTODON_TOKEN === undefined,
+    demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },
+    positionals,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads this process's config: `./.env` if present, then `process.env`, then `process.argv`. */
+export function readConfig(argv: readonly string[] = process.argv.slice(2)): Config {
+  let envFile: string | undefined;
+  try {
+    envFile = readFileSync(".env", "utf8");
+  } catch {
+    envFile = undefined;
+  }
+  return loadConfig({ argv, env: process.env, envFile });
+}

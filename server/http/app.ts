@@ -1,0 +1,43 @@
+/**
+ * Builds the HTTP/WebSocket application. It never listens: `server/cli/serve.ts` does, and tests
+ * call `inject()` or listen on port 0 themselves.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "../log/logger.ts";
+import { dashboardStatic } from "./plugins/dashboard-static.ts";
+import { health } from "./plugins/health.ts";
+import { snapshotSocket } from "./plugins/snapshot-socket.ts";
+import { topApi } from "./plugins/top-api.ts";
+import type { SnapshotFeed } from "./snapshot-feed.ts";
+
+export interface AppOptions {
+  readonly feed: SnapshotFeed;
+  readonly log: Logger;
+  /** Directory of the built dashboard (`vite build` output). */
+  readonly staticDir: string;
+  /** Interval of the WebSocket ping that finds dead peers (default 30 s). */
+  readonly heartbeatMs?: number;
+}
+
+export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000 }: AppOptions): Promise<FastifyInstance> {
+  // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.code(status).send({ error: "internal server error" });
+    }
+    return reply.code(status).send({ error: error.message });
+  });
+
+  await app.register(health, { feed });
+  await app.register(topApi, { feed });
+  await app.register(snapshotSocket, { feed, heartbeatMs });
+  await app.register(dashboardStatic, { root: staticDir });
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * `GET /ws`: `hello` on connect, the latest snapshot at once, then every snapshot as it is made.
+ *
+ * Each snapshot is serialised once by the aggregator and the same string goes to every open
+ * client. A ping every `heartbeatMs` finds dead peers: one that has not answered by the next ping
+ * is terminated. On close, clients get 1001 (going away) before the server stops.
+ */
+import websocket from "@fastify/websocket";
+import type { FastifyPluginAsync } from "fastify";
+import { WebSocket } from "ws";
+import type { SnapshotFeed } from "../snapshot-feed.ts";
+
+interface Options {
+  feed: SnapshotFeed;
+  heartbeatMs: number;
+}
+
+export const snapshotSocket: FastifyPluginAsync<Options> = async (app, { feed, heartbeatMs }) => {
+  // Clients send nothing meaningful: a small cap keeps a hostile frame from costing memory.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const clients = new Set<WebSocket>();
+
+  const unsubscribe = feed.subscribe(({ json }) => {
+    for (const socket of clients) if (socket.readyState === WebSocket.OPEN) socket.send(json);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const socket of clients) {
+      if (alive.get(socket) === false) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  app.get("/ws", { websocket: true }, (socket) => {
+    clients.add(socket);
+    alive.set(socket, true);
+    socket.on("pong", () => alive.set(socket, true));
+    socket.on("close", () => clients.delete(socket));
+    socket.on("error", (error) => app.log.debug({ err: error.message }, "websocket client error"));
+    socket.send(JSON.stringify(feed.hello()));
+    socket.send(feed.latest().json);
+  });
+
+  app.addHook("preClose", async () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    for (const socket of clients) socket.close(1001, "server shutting down");
+  });
+};
