@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config/config.ts";
+
+describe("loadConfig", () => {
+  it("has documented defaults and runs the demo without a token", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mastodon: { url: "https://mastodon.social", token: undefined, stream: { kind: "public" }, streamingUrl: undefined },
+      ingest: { host: "127.0.0.1", port: 9876 },
+      http: { host: "127.0.0.1", port: 3000 },
+      triggerMs: 10_000,
+      windows: [{ kind: "sliding", lengthMs: 900_000 }, { kind: "complete" }],
+      topN: 20,
+      demo: true,
+    });
+    expect(Object.isFrozen(config.mastodon)).toBe(true);
+  });
+
+  it("accepts Spark-style trigger intervals", () => {
+    const trigger = (text: string) => loadConfig({ env: { TRIGGER_INTERVAL: text } }).triggerMs;
+    expect(trigger("10 seconds")).toBe(10_000);
+    expect(trigger("500ms")).toBe(500);
+    expect(trigger("2s")).toBe(2000);
+    expect(trigger("1 minute")).toBe(60_000);
+  });
+
+  it("layers .env < environment < flags, an empty variable counting as unset", () => {
+    const config = loadConfig({
+      envFile: "TOP_N=5\nHTTP_PORT=4000\nWINDOWS=1h\n",
+      env: { HTTP_PORT: "5000", TOP_N: "", MASTODON_TOKEN: "secret", MASTODON_STREAM: "hashtag:#Rust" },
+      argv: ["--port", "6000", "--windows", "5m,complete"],
+    });
+    expect(config.topN).toBe(5);
+    expect(config.http.port).toBe(6000);
+    expect(config.windows).toEqual([{ kind: "sliding", lengthMs: 300_000 }, { kind: "complete" }]);
+    expect(config.mastodon.stream).toEqual({ kind: "hashtag", tag: "Rust" });
+    expect(config.demo).toBe(false);
+    expect(loadConfig({ env: { MASTODON_TOKEN: "t" }, argv: ["--demo"] }).demo).toBe(true);
+  });
+
+  it("reports every problem at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        env: { TOP_N: "abc", WINDOWS: "5m,forever", MASTODON_URL: "ftp://x", HTTP_PORT: "70000", MASTODON_STREAM: "home" },
+        argv: ["--trigger", "soon", "--bogus", "1"],
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      "unknown option --bogus",
+      "MASTODON_URL must be an http(s) URL",
+      'MASTODON_STREAM: "home" is not one of public, public:local, public:remote, hashtag:<tag>',
+      "HTTP_PORT: must be at most 65535",
+      'TRIGGER_INTERVAL: "soon" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")',
+      'WINDOWS: "forever" is neither "complete" nor a duration',
+      "TOP_N: must be a whole number from 1 to 1000",
+    ]);
+  });
+
+  it("refuses a trigger outside 100 ms .. 1 hour and a window shorter than the trigger", () => {
+    expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "50ms" } })).toThrow("TRIGGER_INTERVAL must be between 100ms and 1 hour");
+    expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "2h", WINDOWS: "complete" } })).toThrow("TRIGGER_INTERVAL must be between 100ms and 1 hour");
+    expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "30s" } })).toThrow("cannot be shorter than TRIGGER_INTERVAL");
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Snapshot } from "../../shared/messages.ts";
+import { startHarness, type Harness } from "../support/aggregator-harness.ts";
+import { recordWs } from "../support/ws-recorder.ts";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const isSnapshot = (epoch: number) => (m: { type: string; epoch?: number }): m is Snapshot => m.type === "snapshot" && m.epoch === epoch;
+
+describe("line socket -> aggregator -> WebSocket and REST", () => {
+  it("greets with hello and the latest snapshot, then one snapshot per trigger with exact counts", async () => {
+    harness = await startHarness();
+    const ws = await recordWs(harness.wsUrl);
+    const initial = await ws.waitFor(isSnapshot(0));
+    expect(ws.messages[0]).toEqual({
+      type: "hello",
+      v: 1,
+      triggerMs: 10_000,
+      topN: 20,
+      windows: ["15m", "complete"],
+      source: "live",
+      instances: [],
+    });
+    expect(initial.windows).toEqual([
+      { window: "15m", top: [] },
+      { window: "complete", top: [] },
+    ]);
+
+    await harness.sendLines(
+      'rust python\n#Rust Café\n{"tags":["python","cafe"],"ts":1,"id":"u1"}\n{broken\n\n{"op":"hello","source":"demo","instances":["demo.example"]}\n',
+    );
+    harness.aggregator.tick();
+    const first = await ws.waitFor(isSnapshot(1));
+    const expected = [
+      { tag: "cafe", count: 2, rank: 1 },
+      { tag: "python", count: 2, rank: 2 },
+      { tag: "rust", count: 2, rank: 3 },
+    ];
+    expect(first.windows).toEqual([
+      { window: "15m", top: expected },
+      { window: "complete", top: expected },
+    ]);
+    expect(first.stats).toEqual({ lines: 3, tags: 6, distinct: 3, rejected: 1, ingestors: 0 });
+
+    // Idle trigger: a new snapshot with the same counts, so a wall display never freezes.
+    harness.aggregator.tick();
+    const idle = await ws.waitFor(isSnapshot(2));
+    expect(idle.windows).toEqual(first.windows);
+    await ws.close();
+  });
+
+  it("shows plain lines in /api/top after the next trigger, and not before", async () => {
+    harness = await startHarness();
+    await harness.sendLines("rust python\nrust\n");
+    const before = await fetch(`${harness.httpUrl}/api/top?window=complete&n=5`).then((r) => r.json());
+    expect(before).toMatchObject({ window: "complete", epoch: 0, top: [] });
+
+    harness.aggregator.tick();
+    const after = await fetch(`${harness.httpUrl}/api/top?window=complete&n=5`).then((r) => r.json());
+    expect(after).toEqual({
+      window: "complete",
+      epoch: 1,
+      at: harness.aggregator.latest().snapshot.at,
+      top: [
+        { tag: "rust", count: 2, rank: 1 },
+        { tag: "python", count: 1, rank: 2 },
+      ],
+    });
+    const tag = await fetch(`${harness.httpUrl}/api/tags/Rust`).then((r) => r.json());
+    expect(tag).toEqual({ tag: "rust", windows: { "15m": 2, complete: 2 } });
+  });
+
+  it("answers bad API requests with clear 4xx errors", async () => {
+    harness = await startHarness();
+    const get = (path: string) => fetch(`${harness?.httpUrl}${path}`);
+    const tooMany = await get("/api/top?n=1001");
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toEqual({ error: "querystring/n must be <= 1000" });
+    const unknown = await get("/api/top?window=3h");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'unknown window "3h"; windows are: 15m, complete' });
+    const junkTag = await get(`/api/tags/${encodeURIComponent("!!!")}`);
+    expect(junkTag.status).toBe(400);
+    const health = await get("/healthz").then((r) => r.json());
+    expect(health).toMatchObject({ status: "ok", epoch: 0, ingestors: 0 });
+  });
+
+  it("reports the source and instances an ingestor announces while it is connected", async () => {
+    harness = await startHarness();
+    const net = await import("node:net");
+    const socket = net.createConnection(harness.aggregator.intake.port, "127.0.0.1");
+    socket.write('{"op":"hello","source":"demo","instances":["demo.example"]}\nrust\n');
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (harness?.aggregator.stats.source === "demo") {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    const snapshot = harness.aggregator.tick().snapshot;
+    expect(snapshot.source).toBe("demo");
+    expect(snapshot.instances).toEqual(["demo.example"]);
+    expect(snapshot.stats.ingestors).toBe(1);
+    expect(harness.aggregator.hello()).toMatchObject({ source: "demo", instances: ["demo.example"] });
+    socket.destroy();
+  });
+});

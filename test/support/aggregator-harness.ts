@@ -1,0 +1,62 @@
+/** Starts a real aggregator (TCP intake) and HTTP/WebSocket app on port 0, for integration tests. */
+import net from "node:net";
+import { once } from "node:events";
+import type { FastifyInstance } from "fastify";
+import { startAggregator, type Aggregator } from "../../server/aggregator/aggregator.ts";
+import type { WindowSpec } from "../../server/aggregator/counting-engine.ts";
+import { buildApp } from "../../server/http/app.ts";
+import { silentLogger } from "./silent-logger.ts";
+
+export interface Harness {
+  readonly aggregator: Aggregator;
+  readonly app: FastifyInstance;
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  /** Writes raw bytes to a fresh TCP connection and waits until the server has read them all. */
+  sendLines(data: string | Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly windows?: readonly WindowSpec[];
+  readonly topN?: number;
+  readonly triggerMs?: number;
+  readonly autoTick?: boolean;
+  readonly clock?: () => number;
+  readonly staticDir?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const aggregator = await startAggregator({
+    config: {
+      ingest: { host: "127.0.0.1", port: 0, queueLines: 1000 },
+      triggerMs: options.triggerMs ?? 10_000,
+      windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
+      topN: options.topN ?? 20,
+    },
+    log: silentLogger,
+    autoTick: options.autoTick ?? false,
+    ...(options.clock && { clock: options.clock }),
+  });
+  const app = await buildApp({ feed: aggregator, log: silentLogger, staticDir: options.staticDir ?? "/nonexistent" });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = app.server.address() as net.AddressInfo;
+
+  return {
+    aggregator,
+    app,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    async sendLines(data) {
+      const socket = net.createConnection(aggregator.intake.port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.end(data);
+      // The server closes its side after reading our FIN: then every byte has been processed.
+      await once(socket, "close");
+    },
+    async close() {
+      await aggregator.close();
+      await app.close();
+    },
+  };
+}
