@@ -1,0 +1,42 @@
+/**
+ * `npm start`: the whole product. Two processes joined by the TCP line socket: `serve` (aggregator
+ * and web) and `ingest` (Mastodon stream, or the built-in simulated one without a token).
+ */
+import { fileURLToPath } from "node:url";
+import { ConfigError, readConfig } from "../config/config.ts";
+import { superviseChildren } from "../supervisor/child-supervisor.ts";
+
+const args = process.argv.slice(2);
+let config;
+try {
+  config = readConfig(args);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`start: ${error.message}\n`);
+  process.exit(2);
+}
+
+const tty = process.stdout.isTTY === true;
+if (config.demo) {
+  const banner = [
+    "",
+    "  ━━ DEMO MODE ━━ no MASTODON_TOKEN is set.",
+    "  Posts come from the built-in simulated Mastodon server, not from a real one.",
+    "  To stream a real server, set MASTODON_TOKEN (README: \"Getting a Mastodon token\").",
+    "",
+  ].join("\n");
+  process.stdout.write(tty ? `\x1b[1;33m${banner}\x1b[0m\n` : `${banner}\n`);
+}
+
+// Children's stdout is a pipe: ask them for pretty logs when ours is a terminal.
+const env = { ...process.env, ...(tty && !process.env.LOG_FORMAT && { LOG_FORMAT: "pretty" }) };
+const script = (name: string): string => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+
+const code = await superviseChildren(
+  [
+    { name: "serve", script: script("serve"), args, env },
+    { name: "ingest", script: script("ingest"), args, env },
+  ],
+  { colour: tty },
+);
+process.exit(code);

@@ -1,0 +1,77 @@
+/**
+ * Runs the product's processes under one command: each child's output is prefixed with its name,
+ * a stop signal is passed to every child, and when one child ends the others are stopped too, so
+ * nothing is left running half-wired. The exit code is that of the first child to end (0 when
+ * stopped by a signal).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export interface ChildSpec {
+  readonly name: string;
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface SupervisorOptions {
+  /** How long a child may take to stop after SIGTERM before it is killed. */
+  readonly stopTimeoutMs?: number;
+  readonly write?: (line: string) => void;
+  readonly colour?: boolean;
+}
+
+const COLOURS = ["\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m"];
+const RESET = "\x1b[0m";
+
+export async function superviseChildren(specs: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<number> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const width = Math.max(...specs.map((s) => s.name.length));
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  let exitCode: number | undefined;
+
+  const exits = specs.map((spec, index) => {
+    const colour = options.colour ? (COLOURS[index % COLOURS.length] ?? "") : "";
+    const prefix = `${colour}[${spec.name.padEnd(width)}]${colour ? RESET : ""} `;
+    // The children run with the same Node flags as this process (tsx's loader included).
+    const child = spawn(process.execPath, [...process.execArgv, spec.script, ...spec.args], {
+      env: spec.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => write(prefix + line));
+    }
+    return new Promise<void>((resolve) => {
+      child.on("exit", (code, signal) => {
+        if (!stopping) {
+          write(`${prefix}exited (${signal ?? `code ${code}`}); stopping the others`);
+          exitCode = code ?? 1;
+          stopAll();
+        }
+        resolve();
+      });
+    });
+  });
+
+  const stopAll = (): void => {
+    stopping = true;
+    for (const child of children) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), options.stopTimeoutMs ?? 5000).unref();
+    }
+  };
+  const onSignal = (): void => {
+    if (exitCode === undefined) exitCode = 0;
+    stopAll();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  await Promise.all(exits);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  return exitCode ?? 0;
+}
