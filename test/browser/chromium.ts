@@ -63,6 +63,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** Emulates `prefers-reduced-motion`; "reduce" makes chart updates instant. */
   reducedMotion?: "reduce" | "no-preference";
+  /** BCP 47 locale of the page (default "en-US"), so numbers format the same on every machine. */
+  locale?: string;
 }
 
 export interface LaunchedChromium {
@@ -88,6 +90,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
       args: CHROMIUM_ARGS,
       viewport: options.viewport ?? { width: 1280, height: 800 },
       reducedMotion: options.reducedMotion ?? "no-preference",
+      locale: options.locale ?? "en-US",
     });
   } catch (error) {
     await rm(userDataDir, { recursive: true, force: true });
