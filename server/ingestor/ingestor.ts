@@ -19,6 +19,8 @@ export interface MastodonTarget {
   /** Skips discovery when set. */
   readonly streamingUrl?: string | undefined;
   readonly source: Source;
+  /** How the dashboard names where posts come from; defaults to the instance URL's host. */
+  readonly instanceName?: string;
 }
 
 export interface IngestorCounters {
@@ -48,7 +50,7 @@ export interface IngestorOptions {
 
 export async function startIngestor({ target, config, log, reportEveryMs = 30_000 }: IngestorOptions): Promise<Ingestor> {
   const streamingUrl = target.streamingUrl ?? (await discoverStreamingUrl(target.instanceUrl));
-  const instance = new URL(target.instanceUrl).host;
+  const instance = target.instanceName ?? new URL(target.instanceUrl).host;
   const sender = new LineSender(
     {
       host: config.ingest.host,
