@@ -8,6 +8,7 @@ import { encodeHelloLine, encodeTagLine } from "../../shared/line-protocol.ts";
 import type { Source } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
+import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 import { LineSender, type LineSenderStats } from "./line-sender.ts";
 import { followMastodonStream, type StreamEvent } from "./mastodon-stream-follower.ts";
 import { statusToTagLine } from "./status-line.ts";
@@ -46,9 +47,11 @@ export interface IngestorOptions {
   readonly log: Logger;
   /** How often a progress line is logged (default 30 s; 0 disables). */
   readonly reportEveryMs?: number;
+  /** Reconnect policy towards the aggregator and the Mastodon server (default 250 ms .. 30 s). */
+  readonly backoff?: BackoffPolicy;
 }
 
-export async function startIngestor({ target, config, log, reportEveryMs = 30_000 }: IngestorOptions): Promise<Ingestor> {
+export async function startIngestor({ target, config, log, reportEveryMs = 30_000, backoff = DEFAULT_BACKOFF }: IngestorOptions): Promise<Ingestor> {
   const streamingUrl = target.streamingUrl ?? (await discoverStreamingUrl(target.instanceUrl));
   const instance = target.instanceName ?? new URL(target.instanceUrl).host;
   const sender = new LineSender(
@@ -57,6 +60,7 @@ export async function startIngestor({ target, config, log, reportEveryMs = 30_00
       port: config.ingest.port,
       maxQueueLines: config.ingest.queueLines,
       helloLine: encodeHelloLine({ source: target.source, instances: [instance] }),
+      backoff,
     },
     log,
   );
@@ -87,6 +91,7 @@ export async function startIngestor({ target, config, log, reportEveryMs = 30_00
       token: target.token,
       stream: config.mastodon.stream,
       signal: abort.signal,
+      backoff,
       onReconnect: () => counters.reconnects++,
     },
     onEvent,

@@ -24,12 +24,14 @@ export interface HarnessOptions {
   readonly autoTick?: boolean;
   readonly clock?: () => number;
   readonly staticDir?: string;
+  /** Line intake port (default 0: any free port). */
+  readonly ingestPort?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const aggregator = await startAggregator({
     config: {
-      ingest: { host: "127.0.0.1", port: 0, queueLines: 1000 },
+      ingest: { host: "127.0.0.1", port: options.ingestPort ?? 0, queueLines: 1000 },
       triggerMs: options.triggerMs ?? 10_000,
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
