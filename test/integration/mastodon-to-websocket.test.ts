@@ -2,13 +2,13 @@
  * Every hop real: simulated Mastodon server -> the ingestor (masto over WebSocket) -> TCP line
  * socket -> aggregator -> WebSocket client. Counts must arrive exactly.
  */
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../shared/messages.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import { startSimulatedMastodon, type SimulatedMastodon } from "../../server/demo/simulated-mastodon.ts";
 import { startIngestor, type Ingestor } from "../../server/ingestor/ingestor.ts";
 import { startHarness, type Harness } from "../support/aggregator-harness.ts";
+import { freePort } from "../support/free-port.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { recordWs } from "../support/ws-recorder.ts";
 
@@ -57,13 +57,6 @@ async function tickUntilLines(h: Harness, lines: number, timeoutMs = 5000): Prom
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
   it("delivers exact counts of the statuses' tags, normalised, to a WebSocket client", async () => {

@@ -3,17 +3,10 @@
  * joined by the TCP line socket; counts appear within a trigger; SIGTERM stops everything with 0.
  */
 import { spawn } from "node:child_process";
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { topResponseSchema } from "../../shared/messages.ts";
+import { freePort } from "../support/free-port.ts";
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("start command", () => {
   it("runs serve and ingest in demo mode, counts posts, and stops both on SIGTERM", async () => {
