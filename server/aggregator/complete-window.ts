@@ -11,4 +11,8 @@ export class CompleteWindow implements CountWindow {
   advance(bucket: ClosedBucket): void {
     applyBucket(this.totals, bucket, 1);
   }
+
+  holds(): boolean {
+    return true;
+  }
 }

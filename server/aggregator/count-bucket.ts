@@ -8,9 +8,12 @@
 import { CountArray } from "./count-array.ts";
 
 export interface ClosedBucket {
+  /** The epoch of the trigger that closed this bucket. */
+  readonly epoch: number;
   /** Engine time (ms) of the trigger that closed this bucket. */
   readonly closedAt: number;
   readonly ids: Uint32Array;
+  /** Mutable only by retraction (a deleted post), so that expiry subtracts what is really held. */
   readonly deltas: Float64Array;
 }
 
@@ -34,7 +37,7 @@ export class OpenBucket {
   }
 
   /** Closes the bucket at `closedAt` and leaves this one empty for the next interval. */
-  close(closedAt: number): ClosedBucket {
+  close(epoch: number, closedAt: number): ClosedBucket {
     const touched = this.#touched;
     const ids = new Uint32Array(touched.length);
     const deltas = new Float64Array(touched.length);
@@ -47,6 +50,6 @@ export class OpenBucket {
     }
     this.#touched = [];
     this.#generation++;
-    return { closedAt, ids, deltas };
+    return { epoch, closedAt, ids, deltas };
   }
 }

@@ -12,6 +12,8 @@ export interface CountWindow {
   readonly totals: CountArray;
   /** Folds in the bucket closed at `bucket.closedAt` and drops what has left the window by then. */
   advance(bucket: ClosedBucket): void;
+  /** True when the bucket closed at `epoch` still counts in this window. */
+  holds(epoch: number): boolean;
 }
 
 /** Adds (sign 1) or subtracts (sign -1) a closed bucket into totals. */

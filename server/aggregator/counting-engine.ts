@@ -9,7 +9,7 @@
  */
 import type { TopEntry } from "../../shared/messages.ts";
 import { CompleteWindow } from "./complete-window.ts";
-import { OpenBucket } from "./count-bucket.ts";
+import { OpenBucket, type ClosedBucket } from "./count-bucket.ts";
 import type { CountWindow } from "./count-window.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { TagInterner } from "./tag-interner.ts";
@@ -45,6 +45,8 @@ export class CountingEngine {
   readonly #open = new OpenBucket();
   readonly #windows: readonly CountWindow[];
   readonly #topN: number;
+  /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
+  #retractions: number[] = [];
   #lines = 0;
   #tags = 0;
   #latest: TickResult;
@@ -73,9 +75,59 @@ export class CountingEngine {
     this.#tags += tags.length;
   }
 
+  /** The epoch whose tick will fold in what is ingested now: remember it to retract a post later. */
+  get openEpoch(): number {
+    return this.#latest.epoch + 1;
+  }
+
+  /**
+   * Takes back one occurrence of each tag of a post that was ingested while `openEpoch` was
+   * `countedIn` (a deleted post, or tags an edit removed). Like every change, it shows at the next
+   * tick: each window that still holds that interval loses the occurrence, windows it has already
+   * left are untouched, and the interval's bucket is corrected so that its later expiry subtracts
+   * only what remains. Tags never counted in that interval are ignored.
+   */
+  retract(tags: readonly string[], countedIn: number): void {
+    for (const tag of tags) {
+      const id = this.#interner.lookup(tag);
+      if (id === undefined) continue;
+      if (countedIn >= this.openEpoch) this.#open.add(id, -1);
+      else this.#retractions.push(id, countedIn);
+    }
+  }
+
+  #applyRetractions(): void {
+    const pending = this.#retractions;
+    for (let i = 0; i < pending.length; i += 2) {
+      const id = pending[i] as number;
+      const epoch = pending[i + 1] as number;
+      const bucket = this.#heldBucket(epoch);
+      if (bucket !== undefined) {
+        const index = bucket.ids.indexOf(id);
+        if (index === -1 || (bucket.deltas[index] as number) <= 0) continue;
+        bucket.deltas[index] = (bucket.deltas[index] as number) - 1;
+      }
+      for (const window of this.#windows) {
+        if (window.holds(epoch) && window.totals.get(id) > 0) window.totals.add(id, -1);
+      }
+    }
+    this.#retractions = [];
+  }
+
+  #heldBucket(epoch: number): ClosedBucket | undefined {
+    for (const window of this.#windows) {
+      if (window instanceof SlidingWindow) {
+        const bucket = window.bucketAt(epoch);
+        if (bucket !== undefined) return bucket;
+      }
+    }
+    return undefined;
+  }
+
   /** Closes the current interval at `now`, advances every window and computes the tops. */
   tick(now: number): TickResult {
-    const bucket = this.#open.close(now);
+    this.#applyRetractions();
+    const bucket = this.#open.close(this.#latest.epoch + 1, now);
     for (const window of this.#windows) window.advance(bucket);
     this.#latest = this.#result(this.#latest.epoch + 1, now);
     return this.#latest;

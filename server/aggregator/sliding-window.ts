@@ -41,6 +41,27 @@ export class SlidingWindow implements CountWindow {
     }
   }
 
+  holds(epoch: number): boolean {
+    const oldest = this.#held[this.#head];
+    return oldest !== undefined && oldest.epoch <= epoch;
+  }
+
+  /** The held bucket closed at `epoch`, if it is still inside the window. */
+  bucketAt(epoch: number): ClosedBucket | undefined {
+    if (!this.holds(epoch)) return undefined;
+    // Buckets are held in epoch order: binary search.
+    let lo = this.#head;
+    let hi = this.#held.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const bucket = this.#held[mid] as ClosedBucket;
+      if (bucket.epoch === epoch) return bucket;
+      if (bucket.epoch < epoch) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /** Buckets currently inside the window. */
   get bucketCount(): number {
     return this.#held.length - this.#head;

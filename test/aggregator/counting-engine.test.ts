@@ -124,3 +124,54 @@ describe("CountingEngine", () => {
     );
   });
 });
+
+describe("CountingEngine.retract", () => {
+  const windows: WindowSpec[] = [{ kind: "sliding", lengthMs: 30 * SECOND }, { kind: "complete" }];
+
+  it("takes back a post still in the open interval", () => {
+    const e = engine(windows);
+    const countedIn = e.openEpoch;
+    e.ingest(["rust", "go"]);
+    e.retract(["rust"], countedIn);
+    expect(pairs(e.tick(T0 + 10 * SECOND), "complete")).toEqual([["go", 1]]);
+  });
+
+  it("takes back a post from every window that holds it, at the next tick", () => {
+    const e = engine(windows);
+    const countedIn = e.openEpoch;
+    e.ingest(["rust"]);
+    e.ingest(["rust"]);
+    e.tick(T0 + 10 * SECOND);
+    e.retract(["rust"], countedIn);
+    expect(e.countsOf("rust")).toEqual({ "30s": 2, complete: 2 });
+    e.tick(T0 + 20 * SECOND);
+    expect(e.countsOf("rust")).toEqual({ "30s": 1, complete: 1 });
+    // The interval expires from the sliding window subtracting only what remained in it.
+    e.tick(T0 + 40 * SECOND);
+    expect(e.countsOf("rust")).toEqual({ "30s": 0, complete: 1 });
+  });
+
+  it("leaves windows the interval has already left untouched", () => {
+    const e = engine(windows);
+    const countedIn = e.openEpoch;
+    e.ingest(["rust"]);
+    e.tick(T0 + 10 * SECOND);
+    e.tick(T0 + 40 * SECOND);
+    expect(e.countsOf("rust")).toEqual({ "30s": 0, complete: 1 });
+    e.retract(["rust"], countedIn);
+    e.tick(T0 + 50 * SECOND);
+    expect(e.countsOf("rust")).toEqual({ "30s": 0, complete: 0 });
+  });
+
+  it("ignores tags that were not counted in that interval", () => {
+    const e = engine(windows);
+    e.ingest(["rust"]);
+    e.tick(T0 + 10 * SECOND);
+    const later = e.openEpoch;
+    e.ingest(["go"]);
+    e.tick(T0 + 20 * SECOND);
+    e.retract(["rust", "never-seen"], later);
+    e.tick(T0 + 30 * SECOND);
+    expect(e.countsOf("rust")).toEqual({ "30s": 1, complete: 1 });
+  });
+});
