@@ -18,6 +18,12 @@ export const topEntrySchema = z.object({
   tag: z.string(),
   count,
   rank: z.number().int().positive(),
+  /**
+   * The tag's count in this window at the last ticks, oldest first, ending with `count`: what a
+   * sparkline draws. Snapshots carry it (as far back as the server has followed the tag, at most
+   * `HISTORY_TICKS` values); `/api/top` leaves it out.
+   */
+  history: z.array(count).optional(),
 });
 export type TopEntry = z.infer<typeof topEntrySchema>;
 
@@ -42,6 +48,13 @@ export const statsSchema = z.object({
 });
 export type Stats = z.infer<typeof statsSchema>;
 
+/** ISO-8601 time the aggregator started: clients derive its uptime from it. */
+const startedAt = z.string().optional();
+
+/**
+ * The server's settings. Sent first on every connection, and again to every client whenever a
+ * setting changes at run time (`PUT /api/config`), so the newest `hello` always holds.
+ */
 export const helloSchema = z.object({
   type: z.literal("hello"),
   v: z.literal(PROTOCOL_VERSION),
@@ -51,6 +64,9 @@ export const helloSchema = z.object({
   source: sourceSchema,
   /** Where the posts come from: instance host names, or the simulated server's name. */
   instances: z.array(z.string()),
+  startedAt,
+  /** The display title the operator configured (`TITLE`); a screen's URL may override it. */
+  title: z.string().optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -66,6 +82,7 @@ export const snapshotSchema = z.object({
   instances: z.array(z.string()),
   windows: z.array(windowTopSchema),
   stats: statsSchema,
+  startedAt,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -87,6 +104,39 @@ export const tagCountsResponseSchema = z.object({
   windows: z.record(z.string(), count),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
+
+/** How many ticks of history a snapshot's top entries carry at most. */
+export const HISTORY_TICKS = 30;
+
+/**
+ * Bounds on the trigger interval, at start and at run time: below 100 ms ticks cost more than they
+ * show; above an hour nothing is live.
+ */
+export const TRIGGER_BOUNDS_MS = { min: 100, max: 3_600_000 } as const;
+
+/** What is wrong with a trigger interval in ms, as "must be ...", or undefined when it is within bounds. */
+export function triggerBoundsProblem(ms: number): string | undefined {
+  return ms >= TRIGGER_BOUNDS_MS.min && ms <= TRIGGER_BOUNDS_MS.max ? undefined : "must be between 100ms and 1 hour";
+}
+
+/** `PUT /api/config` request body: `{"triggerInterval":"2s"}`, a duration as in `TRIGGER_INTERVAL`. */
+export const configUpdateSchema = z.object({
+  triggerInterval: z.string().min(1).max(64),
+});
+export type ConfigUpdate = z.infer<typeof configUpdateSchema>;
+
+/** `GET /api/config` and `PUT /api/config` response body. */
+export const configResponseSchema = z.object({
+  triggerMs: z.number().int().positive(),
+  /** The same interval in the canonical short form: "2s", "1m30s". */
+  triggerInterval: z.string(),
+  /** False when the server has no `ADMIN_TOKEN`: then `PUT /api/config` answers 403. */
+  adminEnabled: z.boolean(),
+});
+export type ConfigResponse = z.infer<typeof configResponseSchema>;
+
+/** Body of every 4xx/5xx answer of the REST API. */
+export const errorResponseSchema = z.object({ error: z.string() });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

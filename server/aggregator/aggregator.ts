@@ -3,8 +3,9 @@
  * Time comes from the injected clock, so tests can drive ticks by hand (`tick`) while the trigger
  * loop drives them in production.
  */
+import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
-import type { TagCountsResponse, TopResponse } from "../../shared/messages.ts";
+import { HISTORY_TICKS, triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
@@ -12,6 +13,8 @@ import { CountingEngine } from "./counting-engine.ts";
 import { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
+import { TagHistory } from "./tag-history.ts";
+import { windowsShorterThan } from "./trigger-interval.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
 export interface Aggregator extends SnapshotFeed {
@@ -23,7 +26,7 @@ export interface Aggregator extends SnapshotFeed {
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN">;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "title">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -31,21 +34,33 @@ export interface AggregatorOptions {
 }
 
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
-  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: clock() });
+  const startedAt = clock();
+  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: startedAt });
   const stats = new IntakeStats();
-  const settings: SnapshotSettings = { triggerMs: config.triggerMs, topN: config.topN, windows: engine.windowNames };
-  const listeners = new Set<(published: PublishedSnapshot) => void>();
+  const history = new TagHistory(engine.windowNames, HISTORY_TICKS);
+  let settings: SnapshotSettings = {
+    triggerMs: config.triggerMs,
+    topN: config.topN,
+    windows: engine.windowNames,
+    title: config.title,
+    startedAt,
+  };
+  const listeners = new Set<(frame: string) => void>();
+  const broadcast = (frame: string): void => {
+    for (const listener of listeners) listener(frame);
+  };
 
   const publish = (): PublishedSnapshot => {
-    const snapshot = buildSnapshot(engine.latest, stats, settings);
+    const snapshot = buildSnapshot(engine.latest, stats, settings, history);
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
 
   const tick = (): PublishedSnapshot => {
-    engine.tick(clock());
+    const result = engine.tick(clock());
+    history.record(result.windows, (tag) => engine.countsOf(tag));
     latest = publish();
-    for (const listener of listeners) listener(latest);
+    broadcast(latest.json);
     log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats }, "tick");
     return latest;
   };
@@ -60,7 +75,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     tick,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
-    subscribe(listener) {
+    subscribe(listener: (frame: string) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
@@ -71,6 +86,18 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
       return { tag: name, windows: engine.countsOf(name) };
+    },
+    setTriggerInterval(ms: number): string | undefined {
+      const bounds = triggerBoundsProblem(ms);
+      if (bounds !== undefined) return bounds;
+      const [shortest] = windowsShorterThan(ms, config.windows);
+      if (shortest !== undefined) return `must not be longer than the shortest sliding window (${formatDuration(shortest)})`;
+      const from = settings.triggerMs;
+      settings = { ...settings, triggerMs: ms };
+      loop?.setInterval(ms);
+      broadcast(JSON.stringify(buildHello(stats, settings)));
+      log.info({ fromMs: from, toMs: ms }, "trigger interval changed");
+      return undefined;
     },
     async close() {
       loop?.stop();

@@ -2,14 +2,18 @@
 import { PROTOCOL_VERSION, type Hello, type Snapshot } from "../../shared/messages.ts";
 import type { TickResult } from "./counting-engine.ts";
 import type { IntakeStats } from "./intake-stats.ts";
+import type { TagHistory } from "./tag-history.ts";
 
 export interface SnapshotSettings {
   readonly triggerMs: number;
   readonly topN: number;
   readonly windows: readonly string[];
+  readonly title: string | undefined;
+  /** When the aggregator started, in ms since the epoch. */
+  readonly startedAt: number;
 }
 
-export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: SnapshotSettings): Snapshot {
+export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: SnapshotSettings, history: TagHistory): Snapshot {
   return {
     type: "snapshot",
     v: PROTOCOL_VERSION,
@@ -18,7 +22,10 @@ export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: S
     triggerMs: settings.triggerMs,
     source: intake.source,
     instances: intake.instances,
-    windows: tick.windows.map((w) => ({ window: w.window, top: [...w.top] })),
+    windows: tick.windows.map((w) => ({
+      window: w.window,
+      top: w.top.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })),
+    })),
     stats: {
       lines: tick.counters.lines,
       tags: tick.counters.tags,
@@ -26,6 +33,7 @@ export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: S
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
     },
+    startedAt: new Date(settings.startedAt).toISOString(),
   };
 }
 
@@ -38,5 +46,7 @@ export function buildHello(intake: IntakeStats, settings: SnapshotSettings): Hel
     windows: [...settings.windows],
     source: intake.source,
     instances: intake.instances,
+    startedAt: new Date(settings.startedAt).toISOString(),
+    ...(settings.title !== undefined && { title: settings.title }),
   };
 }

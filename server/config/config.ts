@@ -9,7 +9,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
 import { z } from "zod";
 import { COMPLETE_WINDOW, parseDuration } from "../../shared/duration.ts";
+import { triggerBoundsProblem } from "../../shared/messages.ts";
 import type { WindowSpec } from "../aggregator/counting-engine.ts";
+import { windowsShorterThan } from "../aggregator/trigger-interval.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
 
 export class ConfigError extends Error {
@@ -39,15 +41,13 @@ const FLAGS = {
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
+  title: "TITLE",
 } as const;
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
 const port = (fallback: number) => wholeNumber(0, 65535).default(fallback);
 const positiveInt = (fallback: number, max: number) => wholeNumber(1, max).default(fallback);
-
-/** Bounds on the trigger interval: below 100 ms ticks cost more than they show; above an hour nothing is live. */
-export const TRIGGER_BOUNDS_MS = { min: 100, max: 3_600_000 } as const;
 
 const duration = (name: string) =>
   z.string().transform((text, ctx) => {
@@ -90,12 +90,16 @@ const schema = z.object({
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
-    .refine((ms) => ms >= TRIGGER_BOUNDS_MS.min && ms <= TRIGGER_BOUNDS_MS.max, {
-      error: `TRIGGER_INTERVAL must be between 100ms and 1 hour`,
+    .superRefine((ms, ctx) => {
+      const problem = triggerBoundsProblem(ms);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: `TRIGGER_INTERVAL ${problem}` });
     })
     .default(10_000),
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
+  TITLE: z.string().trim().max(80, { error: "TITLE: at most 80 characters" }).optional(),
+  // Long enough that guessing it over a rate-limited endpoint is hopeless.
+  ADMIN_TOKEN: z.string().min(16, { error: "ADMIN_TOKEN: at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   DEMO: z.stringbool().default(false),
@@ -118,6 +122,10 @@ export interface Config {
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
+  /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
+  readonly title: string | undefined;
+  /** Bearer token that `PUT /api/config` requires; without one the endpoint is disabled. Never logged. */
+  readonly adminToken: string | undefined;
   readonly log: { readonly level: Env["LOG_LEVEL"]; readonly format: Env["LOG_FORMAT"] };
   /** True when the ingestor must use the built-in simulated server: forced, or no token given. */
   readonly demo: boolean;
@@ -152,10 +160,8 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     }
   }
   if (result.success) {
-    for (const spec of result.data.WINDOWS) {
-      if (spec.kind === "sliding" && spec.lengthMs < result.data.TRIGGER_INTERVAL) {
-        problems.push(`WINDOWS: a sliding window (${spec.lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
-      }
+    for (const lengthMs of windowsShorterThan(result.data.TRIGGER_INTERVAL, result.data.WINDOWS)) {
+      problems.push(`WINDOWS: a sliding window (${lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
     }
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
@@ -201,6 +207,8 @@ function toConfig(env: Env, positionals: readonly string[]): Config {
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,
+    title: env.TITLE,
+    adminToken: env.ADMIN_TOKEN,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     demo: env.DEMO || env.MASTODON_TOKEN === undefined,
     demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },

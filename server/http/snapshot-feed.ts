@@ -14,9 +14,17 @@ export interface SnapshotFeed {
   readonly windows: readonly string[];
   hello(): Hello;
   latest(): PublishedSnapshot;
-  /** Calls `listener` after every tick; returns the unsubscribe function. */
-  subscribe(listener: (published: PublishedSnapshot) => void): () => void;
+  /**
+   * Calls `listener` with every frame all clients must get, serialised once: the snapshot after
+   * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.
+   */
+  subscribe(listener: (frame: string) => void): () => void;
   /** The top `n` of a window as of the last tick, or undefined for an unknown window. */
   top(window: string, n: number): TopResponse | undefined;
   countsOf(tag: string): TagCountsResponse;
+  /**
+   * Makes the trigger fire every `ms` from the next tick on and sends every client the new
+   * `hello`. Returns what is wrong with `ms` ("must be ...") instead when it is refused.
+   */
+  setTriggerInterval(ms: number): string | undefined;
 }

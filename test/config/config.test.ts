@@ -65,4 +65,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "2h", WINDOWS: "complete" } })).toThrow("TRIGGER_INTERVAL must be between 100ms and 1 hour");
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "30s" } })).toThrow("cannot be shorter than TRIGGER_INTERVAL");
   });
+
+  it("takes a display title (flag or variable) and an admin token of at least 16 characters", () => {
+    expect(loadConfig({})).toMatchObject({ title: undefined, adminToken: undefined });
+    const config = loadConfig({ env: { ADMIN_TOKEN: "0123456789abcdef", TITLE: "Lobby" }, argv: ["--title", "  Hall B  "] });
+    expect(config).toMatchObject({ title: "Hall B", adminToken: "0123456789abcdef" });
+    expect(() => loadConfig({ env: { ADMIN_TOKEN: "short" } })).toThrow("ADMIN_TOKEN: at least 16 characters");
+    expect(() => loadConfig({ env: { TITLE: "x".repeat(81) } })).toThrow("TITLE: at most 80 characters");
+  });
 });

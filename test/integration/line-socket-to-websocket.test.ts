@@ -24,6 +24,7 @@ describe("line socket -> aggregator -> WebSocket and REST", () => {
       windows: ["15m", "complete"],
       source: "live",
       instances: [],
+      startedAt: harness.aggregator.latest().snapshot.startedAt,
     });
     expect(initial.windows).toEqual([
       { window: "15m", top: [] },
@@ -36,9 +37,9 @@ describe("line socket -> aggregator -> WebSocket and REST", () => {
     harness.aggregator.tick();
     const first = await ws.waitFor(isSnapshot(1));
     const expected = [
-      { tag: "cafe", count: 2, rank: 1 },
-      { tag: "python", count: 2, rank: 2 },
-      { tag: "rust", count: 2, rank: 3 },
+      { tag: "cafe", count: 2, rank: 1, history: [2] },
+      { tag: "python", count: 2, rank: 2, history: [2] },
+      { tag: "rust", count: 2, rank: 3, history: [2] },
     ];
     expect(first.windows).toEqual([
       { window: "15m", top: expected },
@@ -49,7 +50,11 @@ describe("line socket -> aggregator -> WebSocket and REST", () => {
     // Idle trigger: a new snapshot with the same counts, so a wall display never freezes.
     harness.aggregator.tick();
     const idle = await ws.waitFor(isSnapshot(2));
-    expect(idle.windows).toEqual(first.windows);
+    const twice = expected.map((entry) => ({ ...entry, history: [2, 2] }));
+    expect(idle.windows).toEqual([
+      { window: "15m", top: twice },
+      { window: "complete", top: twice },
+    ]);
     await ws.close();
   });
 

@@ -1,8 +1,8 @@
 /**
- * `GET /ws`: `hello` on connect, the latest snapshot at once, then every snapshot as it is made.
+ * `GET /ws`: `hello` on connect, the latest snapshot at once, then every snapshot as it is made,
+ * and a new `hello` whenever a setting changes.
  *
- * Each snapshot is serialised once by the aggregator and the same string goes to every open
- * client. A ping every `heartbeatMs` finds dead peers: one that has not answered by the next ping
+ * Each frame is serialised once by the aggregator and the same string goes to every open client. A ping every `heartbeatMs` finds dead peers: one that has not answered by the next ping
  * is terminated. On close, clients get 1001 (going away) before the server stops.
  */
 import websocket from "@fastify/websocket";
@@ -21,8 +21,8 @@ export const snapshotSocket: FastifyPluginAsync<Options> = async (app, { feed, h
   const alive = new WeakMap<WebSocket, boolean>();
   const clients = new Set<WebSocket>();
 
-  const unsubscribe = feed.subscribe(({ json }) => {
-    for (const socket of clients) if (socket.readyState === WebSocket.OPEN) socket.send(json);
+  const unsubscribe = feed.subscribe((frame) => {
+    for (const socket of clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame);
   });
 
   const heartbeat = setInterval(() => {
