@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
+import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
 import { health } from "./plugins/health.ts";
 import { snapshotSocket } from "./plugins/snapshot-socket.ts";
@@ -17,9 +18,11 @@ export interface AppOptions {
   readonly staticDir: string;
   /** Interval of the WebSocket ping that finds dead peers (default 30 s). */
   readonly heartbeatMs?: number;
+  /** Bearer token for `PUT /api/config`; without one, run-time changes are disabled (403). */
+  readonly adminToken?: string | undefined;
 }
 
-export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000, adminToken }: AppOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -37,6 +40,7 @@ export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000 }: A
 
   await app.register(health, { feed });
   await app.register(topApi, { feed });
+  await app.register(configApi, { feed, adminToken });
   await app.register(snapshotSocket, { feed, heartbeatMs });
   await app.register(dashboardStatic, { root: staticDir });
   return app;

@@ -26,6 +26,10 @@ export interface HarnessOptions {
   readonly staticDir?: string;
   /** Line intake port (default 0: any free port). */
   readonly ingestPort?: number;
+  /** HTTP port (default 0: any free port); a fixed one lets a test restart the server in place. */
+  readonly httpPort?: number;
+  readonly adminToken?: string;
+  readonly title?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -35,13 +39,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       triggerMs: options.triggerMs ?? 10_000,
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
+      title: options.title,
     },
     log: silentLogger,
     autoTick: options.autoTick ?? false,
     ...(options.clock && { clock: options.clock }),
   });
-  const app = await buildApp({ feed: aggregator, log: silentLogger, staticDir: options.staticDir ?? "/nonexistent" });
-  await app.listen({ host: "127.0.0.1", port: 0 });
+  const app = await buildApp({
+    feed: aggregator,
+    log: silentLogger,
+    staticDir: options.staticDir ?? "/nonexistent",
+    adminToken: options.adminToken,
+  });
+  await app.listen({ host: "127.0.0.1", port: options.httpPort ?? 0 });
   const { port } = app.server.address() as net.AddressInfo;
 
   return {

@@ -1,0 +1,87 @@
+/**
+ * `GET /api/config`: the settings that may change at run time. `PUT /api/config` with
+ * `{"triggerInterval":"2s"}` and `Authorization: Bearer <ADMIN_TOKEN>` changes the trigger from
+ * the next tick; the aggregator then sends every client a new `hello`.
+ *
+ * Without `ADMIN_TOKEN` the change is disabled (403). A missing or wrong token gets 401, checked
+ * before the body is validated; the comparison runs in constant time and the token is never logged.
+ * Attempts are rate-limited per client address, so the token cannot be guessed online.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { formatDuration, parseDuration } from "../../../shared/duration.ts";
+import type { ConfigResponse, ConfigUpdate } from "../../../shared/messages.ts";
+import type { SnapshotFeed } from "../snapshot-feed.ts";
+
+interface Options {
+  feed: SnapshotFeed;
+  adminToken: string | undefined;
+}
+
+/** Attempts (right or wrong) one client address may make per minute. */
+export const CONFIG_CHANGES_PER_MINUTE = 30;
+
+/**
+ * Digests first: `timingSafeEqual` needs equal lengths, and comparing fixed-size digests leaks
+ * neither the token's content nor its length.
+ */
+const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? "");
+  return match?.[1];
+}
+
+export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminToken }) => {
+  const expected = adminToken === undefined ? undefined : digest(adminToken);
+
+  const current = (): ConfigResponse => {
+    const { triggerMs } = feed.hello();
+    return { triggerMs, triggerInterval: formatDuration(triggerMs), adminEnabled: expected !== undefined };
+  };
+
+  const authorise = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (expected === undefined) {
+      return reply.code(403).send({ error: "changing the configuration is disabled: the server has no ADMIN_TOKEN" });
+    }
+    const token = bearerToken(request);
+    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+      return reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="tagstream"')
+        .send({ error: "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)" });
+    }
+  };
+
+  await app.register(rateLimit, { global: false });
+
+  app.get("/api/config", async () => current());
+
+  app.put<{ Body: ConfigUpdate }>(
+    "/api/config",
+    {
+      config: { rateLimit: { max: CONFIG_CHANGES_PER_MINUTE, timeWindow: "1 minute" } },
+      // After the rate limit (an onRequest hook), before the body schema: a stranger learns nothing about the body.
+      preValidation: authorise,
+      schema: {
+        body: {
+          type: "object",
+          additionalProperties: false,
+          required: ["triggerInterval"],
+          properties: { triggerInterval: { type: "string", minLength: 1, maxLength: 64 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const text = request.body.triggerInterval;
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        return reply.code(400).send({ error: `triggerInterval: "${text}" is not a duration (e.g. "500ms", "2s", "1 minute")` });
+      }
+      const problem = feed.setTriggerInterval(ms);
+      if (problem !== undefined) return reply.code(400).send({ error: `triggerInterval ${problem}` });
+      return current();
+    },
+  );
+};
