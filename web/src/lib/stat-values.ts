@@ -1,0 +1,46 @@
+/** The figures of the stats panels, as text: rates, totals, uptime. */
+import type { Snapshot } from "../../../shared/messages.ts";
+import { formatCount, formatRate } from "./count-format.ts";
+import { formatElapsed } from "./elapsed-format.ts";
+import type { Rates } from "./rate-meter.ts";
+
+export type StatKey = "postsPerSecond" | "hashtagsPerSecond" | "lines" | "tags" | "distinct" | "rejected" | "ingestors" | "uptime";
+
+export const STAT_LABELS: Readonly<Record<StatKey, { label: string; hint: string }>> = {
+  postsPerSecond: { label: "Posts / s", hint: "Posts counted per second, over about the last ten seconds" },
+  hashtagsPerSecond: { label: "Hashtags / s", hint: "Hashtag uses counted per second, over about the last ten seconds" },
+  lines: { label: "Posts", hint: "Posts counted since start" },
+  tags: { label: "Hashtags", hint: "Hashtag uses counted since start" },
+  distinct: { label: "Distinct tags", hint: "Different hashtags seen since start" },
+  rejected: { label: "Rejected", hint: "Lines refused at the intake since start" },
+  ingestors: { label: "Ingestors", hint: "Ingest connections open right now" },
+  uptime: { label: "Uptime", hint: "Time since the aggregator started" },
+};
+
+export interface StatInputs {
+  readonly snapshot: Snapshot | undefined;
+  readonly rates: Rates | undefined;
+  /** The aggregator's start, by its clock. */
+  readonly startedAt: number | undefined;
+  /** How long ago the snapshot arrived, by this browser's clock. */
+  readonly ageMs: number | undefined;
+}
+
+const NONE = "–";
+
+export function statValue(key: StatKey, { snapshot, rates, startedAt, ageMs }: StatInputs): string {
+  switch (key) {
+    case "postsPerSecond":
+      return rates === undefined ? NONE : formatRate(rates.postsPerSecond);
+    case "hashtagsPerSecond":
+      return rates === undefined ? NONE : formatRate(rates.hashtagsPerSecond);
+    case "uptime": {
+      // Both ends by the server's clock, plus the time since: immune to a skewed browser clock.
+      if (snapshot === undefined || startedAt === undefined) return NONE;
+      const at = Date.parse(snapshot.at);
+      return Number.isNaN(at) ? NONE : formatElapsed(at - startedAt + (ageMs ?? 0), 2);
+    }
+    default:
+      return snapshot === undefined ? NONE : formatCount(snapshot.stats[key]);
+  }
+}
