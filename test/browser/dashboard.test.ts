@@ -115,13 +115,23 @@ async function tableRows(page: Page): Promise<TableRow[]> {
   );
 }
 
-/** The rows a ranking must produce: data attributes and visible cells agree. */
-function rowsOf(ranking: readonly Ranked[]): TableRow[] {
+/**
+ * The rows a ranking must produce: data attributes and visible cells agree. The last cell is the
+ * move since `previous` ("up 2", "down 1", "new"), empty without a previous ranking to compare.
+ */
+function rowsOf(ranking: readonly Ranked[], previous?: readonly Ranked[]): TableRow[] {
+  const before = new Map(previous?.map(([tag], index) => [tag, index + 1]));
+  const change = (tag: string, rank: number): string => {
+    if (previous === undefined) return "";
+    const was = before.get(tag);
+    if (was === undefined) return "new";
+    return was === rank ? "" : was > rank ? `up ${was - rank}` : `down ${rank - was}`;
+  };
   return ranking.map(([tag, count], index) => ({
     tag,
     rank: index + 1,
     count,
-    cells: [String(index + 1), tag, String(count)],
+    cells: [String(index + 1), tag, String(count), change(tag, index + 1)],
   }));
 }
 
@@ -270,7 +280,7 @@ describe.skipIf(skip)("dashboard in Chromium, 1280×800", () => {
     await expect.poll(() => page.getByTestId("connection-state").getAttribute("data-state"), { timeout: 5000 }).toBe("open");
     await expect.poll(() => textOf(page, "epoch"), { timeout: 5000 }).toBe("1");
     expect(await tableRows(page)).toEqual(rowsOf(FIRST_TOP));
-    expect(await textOf(page, "connection-state")).toBe("open");
+    expect(await textOf(page, "connection-state")).toBe("Live");
     expect(await page.getByTestId("last-update").getAttribute("datetime")).toBe(
       harness?.aggregator.latest().snapshot.at,
     );
@@ -311,7 +321,7 @@ describe.skipIf(skip)("dashboard in Chromium, 1280×800", () => {
     harness?.aggregator.tick();
 
     await expect.poll(() => textOf(page, "epoch"), { timeout: 5000 }).toBe("2");
-    expect(await tableRows(page)).toEqual(rowsOf(SECOND_TOP));
+    expect(await tableRows(page)).toEqual(rowsOf(SECOND_TOP, FIRST_TOP));
     expect(await statsOf(page)).toEqual({ lines: "1,025", tags: "1,337", distinct: "25", rejected: "1" });
     expect(await page.evaluate(() => (globalThis as { tagstreamSamePage?: boolean }).tagstreamSamePage)).toBe(true);
     await expectBarsFor(page, SECOND_TOP);
@@ -327,9 +337,9 @@ describe.skipIf(skip)("dashboard in Chromium, 1280×800", () => {
     await expect.poll(() => page.getByTestId("connection-state").getAttribute("data-state"), { timeout: 5000 }).toBe(
       "reconnecting",
     );
-    expect(await textOf(page, "connection-state")).toBe("reconnecting");
-    expect(await page.getByRole("status").textContent()).toBe("Connection lost: showing the last ranking received.");
-    expect(await tableRows(page)).toEqual(rowsOf(SECOND_TOP));
+    expect(await textOf(page, "connection-state")).toBe("Offline, reconnecting");
+    expect(await textOf(page, "stale-note")).toBe("Connection lost: showing the last ranking received.");
+    expect(await tableRows(page)).toEqual(rowsOf(SECOND_TOP, FIRST_TOP));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 /**
  * The dashboard's one connection to the aggregator: opens `/ws`, validates every frame against the
  * shared wire schema, keeps the latest `hello` and `snapshot`, and reconnects with backoff when the
- * socket drops.
+ * socket drops. The server sends its latest snapshot first on every connection, so a resumed
+ * screen is up to date at once.
+ *
+ * While the page is hidden, frames are still received (so the rates stay right) but the shown
+ * snapshot is not replaced: nothing re-renders for a tab nobody looks at, and the newest snapshot
+ * appears the moment the page is visible again.
  */
 import {
   parseServerMessage,
@@ -10,9 +15,9 @@ import {
   type Source,
   type TopEntry,
 } from "../../../shared/messages.ts";
+import type { ConnectionState } from "./connection-state.ts";
+import { RateMeter, type Rates } from "./rate-meter.ts";
 import { ReconnectBackoff, type BackoffOptions } from "./reconnect-backoff.ts";
-
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
 const NO_ENTRIES: readonly TopEntry[] = Object.freeze([]);
 
@@ -20,9 +25,18 @@ export class SnapshotFeed {
   state: ConnectionState = $state("closed");
   // Messages are replaced whole and never mutated, so they need no deep proxy.
   hello: Hello | undefined = $state.raw();
+  /** The snapshot on screen: the newest one received, except while the page is hidden. */
   snapshot: Snapshot | undefined = $state.raw();
+  /** When the shown snapshot arrived, by this browser's clock (the server's may differ). */
+  receivedAt: number | undefined = $state();
+  /** The trigger interval of the newest message: a `hello` announcing a change counts at once. */
+  triggerMs: number | undefined = $state();
+  /** Posts and hashtags per second, as of the shown snapshot. */
+  rates: Rates | undefined = $state.raw();
   /** Frames dropped because they failed validation since the page loaded. */
   invalidFrames: number = $state(0);
+  /** False while the page is hidden: then nothing on it needs to change. */
+  visible: boolean = $state(true);
 
   /** Window names in the server's order; the snapshot's names stand in until `hello` arrives. */
   readonly windows: readonly string[] = $derived(
@@ -33,12 +47,17 @@ export class SnapshotFeed {
   readonly instances: readonly string[] = $derived(
     this.snapshot?.instances ?? this.hello?.instances ?? [],
   );
-  readonly triggerMs: number | undefined = $derived(
-    this.snapshot?.triggerMs ?? this.hello?.triggerMs,
-  );
+  /** When the aggregator started, in ms since the epoch (its clock). */
+  readonly startedAt: number | undefined = $derived.by(() => {
+    const text = this.snapshot?.startedAt ?? this.hello?.startedAt;
+    const ms = text === undefined ? NaN : Date.parse(text);
+    return Number.isNaN(ms) ? undefined : ms;
+  });
 
   readonly #url: string;
   readonly #backoff: ReconnectBackoff;
+  readonly #rates = new RateMeter();
+  #newest: { snapshot: Snapshot; receivedAt: number } | undefined;
 
   constructor(url: string, backoff: BackoffOptions = {}) {
     this.#url = url;
@@ -93,6 +112,20 @@ export class SnapshotFeed {
     };
   }
 
+  /**
+   * Holds the shown snapshot while `document` is hidden and shows the newest on return; returns the
+   * cleanup, to be the body of one `$effect`.
+   */
+  followVisibility(document: Document): () => void {
+    const update = (): void => {
+      this.visible = document.visibilityState !== "hidden";
+      if (this.visible) this.#show();
+    };
+    update();
+    document.addEventListener("visibilitychange", update);
+    return () => document.removeEventListener("visibilitychange", update);
+  }
+
   #receive(data: unknown): void {
     const parsed =
       typeof data === "string"
@@ -104,7 +137,21 @@ export class SnapshotFeed {
       return;
     }
     const message = parsed.value;
-    if (message.type === "hello") this.hello = message;
-    else this.snapshot = message;
+    this.triggerMs = message.triggerMs;
+    if (message.type === "hello") {
+      this.hello = message;
+      return;
+    }
+    this.#rates.add({ at: Date.parse(message.at), lines: message.stats.lines, tags: message.stats.tags });
+    this.#newest = { snapshot: message, receivedAt: Date.now() };
+    if (this.visible) this.#show();
+  }
+
+  #show(): void {
+    const newest = this.#newest;
+    if (newest === undefined || newest.snapshot === this.snapshot) return;
+    this.snapshot = newest.snapshot;
+    this.receivedAt = newest.receivedAt;
+    this.rates = this.#rates.current;
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * The ranking a screen shows and how each tag moved to get there: the chosen window's top, without
+ * hidden tags, cut to `n`, with the movement since the previous snapshot.
+ */
+import type { TopEntry } from "../../../shared/messages.ts";
+import { RankMotion, type Movement } from "./rank-motion.ts";
+import type { SnapshotFeed } from "./snapshot-feed.svelte.ts";
+import { visibleRanking } from "./visible-ranking.ts";
+
+/** How long a ▲/▼ or "new" stays up after the move: long enough to read at any trigger interval. */
+export const MOVEMENT_HOLD_MS = 6000;
+
+export interface RankingChoice {
+  readonly window: string | undefined;
+  readonly n: number;
+  readonly hide: ReadonlySet<string>;
+}
+
+export class ShownRanking {
+  readonly #feed: SnapshotFeed;
+  readonly #choice: () => RankingChoice;
+  // Plain (not reactive) memory of the previous ranking: `movements` is its only reader and writer.
+  readonly #motion = new RankMotion(MOVEMENT_HOLD_MS);
+
+  readonly entries: readonly TopEntry[] = $derived.by(() => {
+    const { window, n, hide } = this.#choice();
+    return window === undefined ? [] : visibleRanking(this.#feed.top(window), hide, n);
+  });
+
+  /** Recomputed once per shown snapshot; a change of window or filter starts without movements. */
+  readonly movements: ReadonlyMap<string, Movement> = $derived.by(() => {
+    const { window, n, hide } = this.#choice();
+    const key = `${window}|${n}|${[...hide].join(",")}`;
+    return this.#motion.next(key, this.entries.map((entry) => entry.tag), this.#feed.receivedAt ?? 0);
+  });
+
+  constructor(feed: SnapshotFeed, choice: () => RankingChoice) {
+    this.#feed = feed;
+    this.#choice = choice;
+  }
+}
