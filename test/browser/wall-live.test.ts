@@ -15,6 +15,9 @@ import { wallRows } from "./page-probes.ts";
 const DIST_WEB = fileURLToPath(new URL("../../dist/web", import.meta.url));
 const ADMIN_TOKEN = "wall-test-admin-token";
 
+/** How long a page may take to show something; generous, as browser tests share the machine. */
+const PAGE_WAIT = { timeout: 10_000 };
+
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("wall and dashboard over time", () => {
@@ -58,7 +61,7 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     await harness.sendLines("alpha\nalpha\nalpha\nalpha\nbravo\nbravo\nbravo\ncharlie\ncharlie\n");
     harness.aggregator.tick();
     const page = await open(`${harness.httpUrl}/wall`);
-    await expect.poll(() => marks(page)).toEqual([
+    await expect.poll(() => marks(page), PAGE_WAIT).toEqual([
       ["alpha", "same", 0],
       ["bravo", "same", 0],
       ["charlie", "same", 0],
@@ -67,7 +70,7 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     // charlie overtakes both, delta arrives new between them.
     await harness.sendLines(`${"charlie\n".repeat(4)}${"delta\n".repeat(3)}`);
     harness.aggregator.tick();
-    await expect.poll(() => marks(page)).toEqual([
+    await expect.poll(() => marks(page), PAGE_WAIT).toEqual([
       ["charlie", "up", 2],
       ["alpha", "down", 1],
       ["bravo", "down", 1],
@@ -89,8 +92,8 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     await first.sendLines("before\n");
     first.aggregator.tick();
     const page = await open(`http://127.0.0.1:${httpPort}/wall`);
-    await expect.poll(() => level(page)).toBe("live");
-    await expect.poll(() => page.getByTestId("connection-state").textContent()).toBe("Live");
+    await expect.poll(() => level(page), PAGE_WAIT).toBe("live");
+    await expect.poll(() => page.getByTestId("connection-state").textContent(), PAGE_WAIT).toBe("Live");
 
     // No tick for more than 2 × 400 ms while the socket stays up: late.
     await expect.poll(() => level(page), { timeout: 3000, interval: 100 }).toBe("late");
@@ -109,15 +112,15 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     await second.sendLines("after\nafter\n");
     second.aggregator.tick();
     await expect.poll(() => level(page), { timeout: 15_000, interval: 100 }).toBe("live");
-    await expect.poll(async () => (await wallRows(page)).map((row) => [row.tag, row.count])).toEqual([["after", 2]]);
+    await expect.poll(async () => (await wallRows(page)).map((row) => [row.tag, row.count]), PAGE_WAIT).toEqual([["after", 2]]);
   });
 
   it("changes the trigger interval from the settings panel: every screen shows it, snapshots come at the new cadence", async () => {
     const harness = await serve({ autoTick: true, triggerMs: 1000, adminToken: ADMIN_TOKEN });
     const dashboard = await open(harness.httpUrl);
     const wall = await open(`${harness.httpUrl}/wall`);
-    await expect.poll(() => dashboard.getByTestId("trigger-interval").textContent()).toBe("every 1 second");
-    await expect.poll(() => wall.getByTestId("trigger-interval").textContent()).toBe("every 1 second");
+    await expect.poll(() => dashboard.getByTestId("trigger-interval").textContent(), PAGE_WAIT).toBe("every 1 second");
+    await expect.poll(() => wall.getByTestId("trigger-interval").textContent(), PAGE_WAIT).toBe("every 1 second");
 
     // The page's own record of when each epoch appeared on screen.
     const epochTimes = async (): Promise<number[]> =>
@@ -138,14 +141,14 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     await dashboard.getByTestId("settings-interval").fill("200ms");
     await dashboard.getByTestId("settings-token").fill("not-the-token");
     await dashboard.getByTestId("settings-apply").click();
-    await expect.poll(() => dashboard.getByTestId("settings-status").textContent()).toBe("The admin token was not accepted.");
+    await expect.poll(() => dashboard.getByTestId("settings-status").textContent(), PAGE_WAIT).toBe("The admin token was not accepted.");
     expect(harness.aggregator.hello().triggerMs).toBe(1000);
 
     await dashboard.getByTestId("settings-token").fill(ADMIN_TOKEN);
     await dashboard.getByTestId("settings-apply").click();
-    await expect.poll(() => dashboard.getByTestId("settings-status").textContent()).toBe("Snapshots now every 200 milliseconds.");
-    await expect.poll(() => dashboard.getByTestId("trigger-interval").textContent()).toBe("every 200 milliseconds");
-    await expect.poll(() => wall.getByTestId("trigger-interval").textContent()).toBe("every 200 milliseconds");
+    await expect.poll(() => dashboard.getByTestId("settings-status").textContent(), PAGE_WAIT).toBe("Snapshots now every 200 milliseconds.");
+    await expect.poll(() => dashboard.getByTestId("trigger-interval").textContent(), PAGE_WAIT).toBe("every 200 milliseconds");
+    await expect.poll(() => wall.getByTestId("trigger-interval").textContent(), PAGE_WAIT).toBe("every 200 milliseconds");
 
     const changedAt = (await epochTimes()).length;
     await expect.poll(async () => (await epochTimes()).length - changedAt, { timeout: 5000 }).toBeGreaterThanOrEqual(8);

@@ -69,6 +69,9 @@ function churningRanking(): (epoch: number) => TopEntry[] {
   };
 }
 
+/** How long a page may take to show something; generous, as browser tests share the machine. */
+const PAGE_WAIT = { timeout: 10_000 };
+
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("a wall that runs for days", () => {
@@ -107,7 +110,7 @@ describe.skipIf(skip)("a wall that runs for days", () => {
   ])(`keeps DOM nodes, listeners and heap flat over ${SNAPSHOTS} snapshots: $view`, async ({ path, shown }) => {
     const feed = scriptedFeed({ triggerMs: 100, topN: 20 });
     const page = await open(`${await serve(feed)}${path}`);
-    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level")).toBe("live");
+    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toBe("live");
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
 
@@ -145,7 +148,7 @@ describe.skipIf(skip)("a wall that runs for days", () => {
     const page = await open(`${await serve(feed)}/wall`);
     const markup = ['<img src=x onerror="window.tagstreamInjected=1">', "<b>bold</b>", "&amp;"];
     feed.push(1, markup.map((tag, index) => ({ tag, count: 10 - index, rank: index + 1, history: [10 - index] })));
-    await expect.poll(async () => (await wallRows(page)).map((row) => row.label)).toEqual(markup.map((tag) => `#${tag}`));
+    await expect.poll(async () => (await wallRows(page)).map((row) => row.label), PAGE_WAIT).toEqual(markup.map((tag) => `#${tag}`));
     expect(await page.locator('[data-testid="wall"] img, [data-testid="wall"] b').count()).toBe(0);
     expect(await page.getByTestId("top-table").locator("tbody td:nth-child(2)").allTextContents()).toEqual(markup);
     expect(await page.evaluate<unknown>("window.tagstreamInjected")).toBeUndefined();
