@@ -5,18 +5,15 @@
  *
  * Screenshots go to test-artifacts/ (git-ignored). Needs `npm run build` first (`npm test` does it).
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/aggregator-harness.ts";
-import { launchChromium, skipWithoutChromium, type LaunchedChromium, type LaunchOptions } from "./chromium.ts";
+import { ARTIFACTS, BrowserSession, DIST_WEB, PAGE_WAIT, requireBuiltDashboard } from "./browser-session.ts";
+import { skipWithoutChromium, type LaunchOptions } from "./chromium.ts";
 import { contrastFailures, documentTheme, fitsViewport, styleOf, wallRows } from "./page-probes.ts";
 import { batchSize, expectedTop, TRIGGERS, WallFixture, type Ranked } from "./wall-fixture.ts";
 
-const DIST_WEB = fileURLToPath(new URL("../../dist/web", import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 
 /**
  * The smallest tag label allowed: 1/45 of the screen's height, 24 px at 1080p and 48 px at 4K.
@@ -39,19 +36,15 @@ function movementsBetween(previous: readonly Ranked[], current: readonly Ranked[
   });
 }
 
-/** How long a page may take to show something; generous, as browser tests share the machine. */
-const PAGE_WAIT = { timeout: 10_000 };
-
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("wall display in Chromium", () => {
   let harness: Harness | undefined;
   const fixture = new WallFixture();
-  let browser: LaunchedChromium | undefined;
-  const pageErrors: string[] = [];
+  const session = new BrowserSession();
 
   beforeAll(async () => {
-    if (!existsSync(`${DIST_WEB}/index.html`)) throw new Error(`${DIST_WEB}/index.html is missing: run npm run build`);
+    requireBuiltDashboard();
     await mkdir(ARTIFACTS, { recursive: true });
     harness = await startHarness({
       staticDir: DIST_WEB,
@@ -64,9 +57,7 @@ describe.skipIf(skip)("wall display in Chromium", () => {
   });
 
   afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-    expect(pageErrors).toEqual([]);
+    expect(await session.close()).toEqual([]);
   });
 
   afterAll(async () => {
@@ -75,11 +66,8 @@ describe.skipIf(skip)("wall display in Chromium", () => {
   });
 
   async function openWall(query: string, options: LaunchOptions): Promise<Page> {
-    browser = await launchChromium(options);
-    const { page } = browser;
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(`${harness?.httpUrl}/wall${query}`);
-    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), { timeout: 5000 }).toBe("live");
+    const page = await session.open(`${harness?.httpUrl}/wall${query}`, options);
+    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toBe("live");
     return page;
   }
 
@@ -90,11 +78,7 @@ describe.skipIf(skip)("wall display in Chromium", () => {
     ];
     // Reduced motion: every row is already at its place and length when measured.
     const first = await openWall("", { viewport: viewports[0], reducedMotion: "reduce" });
-    const second = await browser?.context.newPage();
-    if (second === undefined) throw new Error("no second page");
-    second.on("pageerror", (error) => pageErrors.push(error.message));
-    await second.setViewportSize(viewports[1] ?? { width: 0, height: 0 });
-    await second.goto(`${harness?.httpUrl}/wall`);
+    const second = await session.open(`${harness?.httpUrl}/wall`, { viewport: viewports[1] });
     const pages = [first, second];
     for (const page of pages) await expect.poll(() => page.getByTestId("wall").getAttribute("data-epoch"), PAGE_WAIT).toBe("12");
 
@@ -162,10 +146,10 @@ describe.skipIf(skip)("wall display in Chromium", () => {
   });
 
   it.each(["dark", "light"])("keeps AA contrast in the browser view too, %s theme, settings open", async (theme) => {
-    browser = await launchChromium({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
-    const { page } = browser;
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(`${harness?.httpUrl}/?theme=${theme}`);
+    const page = await session.open(`${harness?.httpUrl}/?theme=${theme}`, {
+      viewport: { width: 1280, height: 800 },
+      reducedMotion: "reduce",
+    });
     await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toBe("live");
     await page.getByTestId("settings-toggle").click();
     await expect.poll(() => page.getByTestId("settings-disabled").count(), PAGE_WAIT).toBe(1);
@@ -187,7 +171,7 @@ describe.skipIf(skip)("wall display in Chromium", () => {
     const transition = (page: Page) => styleOf(page.locator('[data-testid="ranked-bars"] > li').first(), "transitionDuration");
     const moving = await openWall("", { viewport: { width: 1280, height: 720 }, reducedMotion: "no-preference" });
     expect(await transition(moving)).toBe("0.9s");
-    await browser?.close();
+    expect(await session.close()).toEqual([]);
     const still = await openWall("", { viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
     expect(Number.parseFloat(await transition(still))).toBeLessThan(0.001);
   });

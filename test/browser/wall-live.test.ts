@@ -3,39 +3,28 @@
  * after a crafted sequence of snapshots, the freshness indicator through a stall, an outage and a
  * recovery, and a trigger interval changed from the settings panel, seen as a new cadence.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness, type HarnessOptions } from "../support/aggregator-harness.ts";
 import { freePort } from "../support/free-port.ts";
-import { launchChromium, skipWithoutChromium, type LaunchedChromium } from "./chromium.ts";
+import { BrowserSession, DIST_WEB, PAGE_WAIT, requireBuiltDashboard } from "./browser-session.ts";
+import { skipWithoutChromium } from "./chromium.ts";
 import { wallRows } from "./page-probes.ts";
 
-const DIST_WEB = fileURLToPath(new URL("../../dist/web", import.meta.url));
 const ADMIN_TOKEN = "wall-test-admin-token";
-
-/** How long a page may take to show something; generous, as browser tests share the machine. */
-const PAGE_WAIT = { timeout: 10_000 };
 
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("wall and dashboard over time", () => {
   const harnesses: Harness[] = [];
-  let browser: LaunchedChromium | undefined;
-  let firstPageUsed = false;
-  const pageErrors: string[] = [];
+  const session = new BrowserSession();
 
-  beforeAll(() => {
-    if (!existsSync(`${DIST_WEB}/index.html`)) throw new Error(`${DIST_WEB}/index.html is missing: run npm run build`);
-  });
+  beforeAll(requireBuiltDashboard);
 
   afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-    firstPageUsed = false;
+    const errors = await session.close();
     for (const harness of harnesses.splice(0)) await harness.close();
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   async function serve(options: HarnessOptions = {}): Promise<Harness> {
@@ -44,14 +33,7 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     return harness;
   }
 
-  async function open(url: string): Promise<Page> {
-    browser ??= await launchChromium({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
-    const page = firstPageUsed ? await browser.context.newPage() : browser.page;
-    firstPageUsed = true;
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(url);
-    return page;
-  }
+  const open = (url: string): Promise<Page> => session.open(url, { viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
 
   const level = (page: Page) => page.getByTestId("freshness").getAttribute("data-level");
   const marks = async (page: Page) => (await wallRows(page)).map((row) => [row.tag, row.movement, row.places]);

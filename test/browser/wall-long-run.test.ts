@@ -4,20 +4,17 @@
  * Chromium's own counters must not grow: DOM nodes, event listeners, JS heap. Also: a tag is
  * always text, even when it looks like markup.
  */
-import { existsSync } from "node:fs";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HISTORY_TICKS, type TopEntry } from "../../shared/messages.ts";
 import { buildApp } from "../../server/http/app.ts";
 import { silentLogger } from "../support/silent-logger.ts";
-import { launchChromium, skipWithoutChromium, type LaunchedChromium } from "./chromium.ts";
+import { BrowserSession, DIST_WEB, PAGE_WAIT, requireBuiltDashboard } from "./browser-session.ts";
+import { skipWithoutChromium } from "./chromium.ts";
 import { pageCosts, wallRows, type PageCosts } from "./page-probes.ts";
 import { scriptedFeed, type ScriptedFeed } from "./scripted-feed.ts";
-
-const DIST_WEB = fileURLToPath(new URL("../../dist/web", import.meta.url));
 
 /**
  * Snapshots before the first measurement. The first thousand or so grow the heap by a few hundred
@@ -69,26 +66,19 @@ function churningRanking(): (epoch: number) => TopEntry[] {
   };
 }
 
-/** How long a page may take to show something; generous, as browser tests share the machine. */
-const PAGE_WAIT = { timeout: 10_000 };
-
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("a wall that runs for days", () => {
   let app: FastifyInstance | undefined;
-  let browser: LaunchedChromium | undefined;
-  const pageErrors: string[] = [];
+  const session = new BrowserSession();
 
-  beforeAll(() => {
-    if (!existsSync(`${DIST_WEB}/index.html`)) throw new Error(`${DIST_WEB}/index.html is missing: run npm run build`);
-  });
+  beforeAll(requireBuiltDashboard);
 
   afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
+    const errors = await session.close();
     await app?.close();
     app = undefined;
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   async function serve(feed: ScriptedFeed): Promise<string> {
@@ -97,12 +87,7 @@ describe.skipIf(skip)("a wall that runs for days", () => {
     return `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`;
   }
 
-  async function open(url: string): Promise<Page> {
-    browser = await launchChromium({ viewport: { width: 1920, height: 1080 } });
-    browser.page.on("pageerror", (error) => pageErrors.push(error.message));
-    await browser.page.goto(url);
-    return browser.page;
-  }
+  const open = (url: string): Promise<Page> => session.open(url, { viewport: { width: 1920, height: 1080 } });
 
   it.each([
     { view: "wall", path: "/wall", shown: '[data-testid="wall"]' },
