@@ -28,6 +28,40 @@ export const windowTopSchema = z.object({
 });
 export type WindowTop = z.infer<typeof windowTopSchema>;
 
+/**
+ * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
+ * connected ingestors, the snapshot's `stats.ingest`.
+ */
+export const ingestReportSchema = z.object({
+  /** `update` events received from every followed server, duplicates included. */
+  statuses: count,
+  /** Posts forwarded: first seen, not filtered. */
+  forwarded: count,
+  /** Hashtags in the forwarded posts. */
+  tags: count,
+  /** `status.update` events received. */
+  edits: count,
+  /** `delete` events received. */
+  deletes: count,
+  /** `update` events per second over the ingestor's last report interval. */
+  statusesPerSecond: z.number().nonnegative(),
+  /** Forwarded hashtags per second over the same interval. */
+  tagsPerSecond: z.number().nonnegative(),
+  /** Connections to Mastodon servers opened again after one was lost or failed. */
+  reconnects: count,
+  /** Copies of a post already seen, through another server or twice on one. */
+  duplicates: count,
+  /** Posts left out by the ingestor's filters, by reason (`language`, `tag`, `bot`, ...). */
+  filtered: z.record(z.string(), count),
+  /** Lines waiting for the aggregator. */
+  queued: count,
+  /** Lines lost because the queue was full. */
+  dropped: count,
+  /** Mastodon streaming connections open right now. */
+  connected: count,
+});
+export type IngestReport = z.infer<typeof ingestReportSchema>;
+
 export const statsSchema = z.object({
   /** Lines counted since start (lines that carried at least one valid tag). */
   lines: count,
@@ -39,6 +73,8 @@ export const statsSchema = z.object({
   rejected: count,
   /** Ingest connections open right now. */
   ingestors: count,
+  /** The connected ingestors' own figures, summed; absent until one has reported. */
+  ingest: ingestReportSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
