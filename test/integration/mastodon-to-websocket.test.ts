@@ -35,7 +35,14 @@ async function ingestor(server: SimulatedMastodon, ingestPort: number, queueLine
     target: { instanceUrl: server.restUrl, token: server.token, source: "demo", instanceName: server.domain },
     config: {
       ingest: { host: "127.0.0.1", port: ingestPort, queueLines },
-      mastodon: { url: server.restUrl, token: server.token, stream: { kind: "public" }, streamingUrl: undefined },
+      mastodon: {
+        url: server.restUrl,
+        token: server.token,
+        stream: { kind: "public" },
+        streamingUrl: undefined,
+        instances: [],
+        silenceTimeoutMs: 75_000,
+      },
     },
     log: silentLogger,
     reportEveryMs: 0,
