@@ -5,25 +5,29 @@
  */
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import type { TagCountsResponse, TopResponse } from "../../shared/messages.ts";
-import type { Config } from "../config/config.ts";
+import { DEFAULT_POST_MEMORY, type Config } from "../config/config.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
 import { CountingEngine } from "./counting-engine.ts";
+import { IngestReports } from "./ingest-reports.ts";
 import { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
+import { PostLedger } from "./post-ledger.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
 export interface Aggregator extends SnapshotFeed {
   readonly intake: LineIntake["address"];
   readonly stats: IntakeStats;
+  /** What edits and deletions did. */
+  readonly posts: PostLedger;
   /** Runs one trigger now: what the trigger loop calls. */
   tick(): PublishedSnapshot;
   close(): Promise<void>;
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN">;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "postMemory">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -33,11 +37,13 @@ export interface AggregatorOptions {
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
   const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: clock() });
   const stats = new IntakeStats();
+  const posts = new PostLedger(engine, config.postMemory ?? DEFAULT_POST_MEMORY, clock);
+  const reports = new IngestReports();
   const settings: SnapshotSettings = { triggerMs: config.triggerMs, topN: config.topN, windows: engine.windowNames };
   const listeners = new Set<(published: PublishedSnapshot) => void>();
 
   const publish = (): PublishedSnapshot => {
-    const snapshot = buildSnapshot(engine.latest, stats, settings);
+    const snapshot = buildSnapshot(engine.latest, stats, settings, reports.total());
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
@@ -46,16 +52,17 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     engine.tick(clock());
     latest = publish();
     for (const listener of listeners) listener(latest);
-    log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats }, "tick");
+    log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats, posts: posts.stats }, "tick");
     return latest;
   };
 
-  const intake = await startLineIntake(config.ingest, engine, stats, log);
+  const intake = await startLineIntake(config.ingest, posts, stats, reports, log);
   const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(config.triggerMs, tick, clock) : undefined;
 
   return {
     intake: intake.address,
     stats,
+    posts,
     windows: engine.windowNames,
     tick,
     hello: () => buildHello(stats, settings),

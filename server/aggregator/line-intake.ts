@@ -7,9 +7,10 @@ import net from "node:net";
 import { once } from "node:events";
 import { parseLine } from "../../shared/line-protocol.ts";
 import type { Logger } from "../log/logger.ts";
-import type { CountingEngine } from "./counting-engine.ts";
+import type { IngestReports } from "./ingest-reports.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import { LineSplitter } from "./line-splitter.ts";
+import type { PostLedger } from "./post-ledger.ts";
 
 export interface LineIntakeOptions {
   readonly host: string;
@@ -26,8 +27,9 @@ export interface LineIntake {
 
 export async function startLineIntake(
   options: LineIntakeOptions,
-  engine: CountingEngine,
+  posts: PostLedger,
   stats: IntakeStats,
+  reports: IngestReports,
   log: Logger,
 ): Promise<LineIntake> {
   const maxLineBytes = options.maxLineBytes ?? 64 * 1024;
@@ -44,8 +46,18 @@ export async function startLineIntake(
         const parsed = parseLine(text);
         switch (parsed.kind) {
           case "tags":
-            engine.ingest(parsed.tags);
+            posts.post(parsed.tags, parsed.meta);
             stats.invalidTags += parsed.invalidTags;
+            break;
+          case "update":
+            posts.update(parsed.id, parsed.tags);
+            stats.invalidTags += parsed.invalidTags;
+            break;
+          case "delete":
+            posts.delete(parsed.id);
+            break;
+          case "stats":
+            reports.reported(socket, parsed.report);
             break;
           case "hello":
             stats.announced(socket, parsed.hello);
@@ -65,6 +77,7 @@ export async function startLineIntake(
     socket.on("close", () => {
       sockets.delete(socket);
       stats.disconnected(socket);
+      reports.disconnected(socket);
       log.info({ peer }, "ingest connection closed");
     });
   });

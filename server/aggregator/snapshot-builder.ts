@@ -1,5 +1,5 @@
 /** Turns an engine tick and the intake's bookkeeping into the wire's `snapshot` and `hello`. */
-import { PROTOCOL_VERSION, type Hello, type Snapshot } from "../../shared/messages.ts";
+import { PROTOCOL_VERSION, type Hello, type IngestReport, type Snapshot } from "../../shared/messages.ts";
 import type { TickResult } from "./counting-engine.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 
@@ -9,7 +9,7 @@ export interface SnapshotSettings {
   readonly windows: readonly string[];
 }
 
-export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: SnapshotSettings): Snapshot {
+export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: SnapshotSettings, ingest?: IngestReport): Snapshot {
   return {
     type: "snapshot",
     v: PROTOCOL_VERSION,
@@ -25,6 +25,7 @@ export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: S
       distinct: tick.counters.distinct,
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
+      ...(ingest !== undefined && { ingest }),
     },
   };
 }
