@@ -5,7 +5,7 @@
  * as a live run. `--replay FILE` plays a recording instead; `--listen PORT` serves the lines to
  * whoever connects (with `--format plain`, exactly what Spark's socket source reads).
  *
- * A failure that reconnecting cannot fix (a refused token, a refused subscription) ends the
+ * A failure that reconnecting cannot fix (a refused token, an unreadable recording) ends the
  * process with one plain message on stderr and exit code 1.
  */
 import { runSimulatedMastodon } from "../demo/run-simulated-mastodon.ts";
@@ -20,7 +20,9 @@ function failWith(error: unknown): never {
 await runMain("ingest", async (config, log) => {
   let demo: Awaited<ReturnType<typeof runSimulatedMastodon>> | undefined;
   let input: IngestInput;
-  if (config.demo) {
+  if (config.replay !== undefined) {
+    input = { kind: "replay", ...config.replay };
+  } else if (config.demo) {
     demo = await runSimulatedMastodon({
       port: 0,
       streamingPort: 0,
@@ -30,10 +32,10 @@ await runMain("ingest", async (config, log) => {
     });
     log.warn("DEMO MODE: no MASTODON_TOKEN set; streaming from the built-in simulated Mastodon server");
     const { restUrl, token, domain } = demo.server;
-    input = { kind: "live", targets: [{ instanceUrl: restUrl, token, instanceName: domain }], stream: config.mastodon.stream, source: "demo" };
+    input = { kind: "live", targets: [{ instanceUrl: restUrl, token, instanceName: domain }], stream: config.mastodon.stream, source: "demo", record: config.record };
   } else {
     const targets = config.mastodon.instances.map(({ url, token, streamingUrl }) => ({ instanceUrl: url, token, streamingUrl }));
-    input = { kind: "live", targets, stream: config.mastodon.stream, source: "live" };
+    input = { kind: "live", targets, stream: config.mastodon.stream, source: "live", record: config.record };
   }
   const output: IngestOutput =
     config.output.listenPort === undefined
@@ -57,9 +59,17 @@ await runMain("ingest", async (config, log) => {
     await ingestor.stop();
     await demo?.close();
   };
-  ingestor.done.catch(async (error: unknown) => {
-    await stop();
-    failWith(error);
-  });
+  ingestor.done.then(
+    async () => {
+      // A live run ends only when stopped; a replay ends when the recording does.
+      if (input.kind !== "replay") return;
+      await stop();
+      process.exit(0);
+    },
+    async (error: unknown) => {
+      await stop();
+      failWith(error);
+    },
+  );
   return stop;
 });
