@@ -2,8 +2,12 @@
  * The aggregator's memory of posts, so that an edit or a deletion can take back what a post
  * counted. For every post line with an `id` (the post's `uri`) it keeps each tag with the epoch
  * it was counted in; `update` retracts the tags an edit removed from their epochs and counts the
- * added ones now, `delete` retracts them all. A post line whose `id` is still remembered is a
- * duplicate and is not counted again. Lines without an `id` count as before and are not kept.
+ * added ones now, `delete` retracts them all.
+ *
+ * Post lines count exactly as they did before the ledger existed: a line whose `id` is already
+ * held counts again (the ingestor never sends one; other writers may reuse ids), and what it
+ * counted is added to that id, so a deletion takes back everything counted under it. Lines without
+ * an `id` are not kept.
  *
  * The memory is bounded (entries and age, see ExpiringMap): an edit or deletion of a post already
  * forgotten changes nothing and is counted as `unknown`.
@@ -13,9 +17,10 @@ import type { PostMeta } from "../../shared/line-protocol.ts";
 import type { CountingEngine } from "./counting-engine.ts";
 
 export interface PostLedgerStats {
-  /** Posts remembered now (deleted ones included, until they are forgotten). */
+  /** Posts remembered now. */
   readonly held: number;
-  readonly duplicates: number;
+  /** Post lines with an id already held: counted again, added to that id. */
+  readonly repeated: number;
   readonly edits: number;
   readonly deletes: number;
   /** Edits and deletions of posts not (or no longer) remembered. */
@@ -26,14 +31,13 @@ interface HeldPost {
   /** Parallel arrays: each counted tag occurrence and the epoch it was counted in. */
   tags: string[];
   epochs: number[];
-  deleted: boolean;
 }
 
 export class PostLedger {
   readonly #engine: CountingEngine;
   readonly #posts: ExpiringMap<string, HeldPost>;
   readonly #clock: () => number;
-  #duplicates = 0;
+  #repeated = 0;
   #edits = 0;
   #deletes = 0;
   #unknown = 0;
@@ -46,31 +50,29 @@ export class PostLedger {
 
   /** A new post: counts its tags now, and remembers them when it has an id. */
   post(tags: readonly string[], meta: PostMeta): void {
-    const id = meta.id;
-    if (id === undefined) {
-      this.#engine.ingest(tags);
-      return;
-    }
-    const now = this.#clock();
-    if (this.#posts.has(id, now)) {
-      this.#duplicates++;
-      return;
-    }
     this.#engine.ingest(tags);
-    const epoch = this.#engine.openEpoch;
-    this.#posts.set(id, { tags: [...tags], epochs: tags.map(() => epoch), deleted: false }, now);
+    if (meta.id === undefined) return;
+    const now = this.#clock();
+    let held = this.#posts.get(meta.id, now);
+    if (held === undefined) {
+      held = { tags: [], epochs: [] };
+      this.#posts.set(meta.id, held, now);
+    } else {
+      this.#repeated++;
+    }
+    this.#add(held, tags);
   }
 
   /** An edit: the post's tags are now `tags`. Each occurrence is matched once (a multiset difference). */
   update(id: string, tags: readonly string[]): void {
     const held = this.#posts.get(id, this.#clock());
-    if (held === undefined || held.deleted) {
+    if (held === undefined) {
       this.#unknown++;
       return;
     }
     const added = [...tags];
-    const kept: HeldPost = { tags: [], epochs: [], deleted: false };
-    const removed: HeldPost = { tags: [], epochs: [], deleted: false };
+    const kept: HeldPost = { tags: [], epochs: [] };
+    const removed: HeldPost = { tags: [], epochs: [] };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -79,43 +81,40 @@ export class PostLedger {
       into.epochs.push(held.epochs[index] as number);
     });
     this.#retract(removed);
-    if (added.length > 0) {
-      this.#engine.ingest(added);
-      const epoch = this.#engine.openEpoch;
-      for (const tag of added) {
-        kept.tags.push(tag);
-        kept.epochs.push(epoch);
-      }
-    }
     held.tags = kept.tags;
     held.epochs = kept.epochs;
+    if (added.length > 0) {
+      this.#engine.ingest(added);
+      this.#add(held, added);
+    }
     this.#edits++;
   }
 
   /** A deletion: every occurrence goes back out of the windows that still hold it. */
   delete(id: string): void {
-    const held = this.#posts.get(id, this.#clock());
+    const held = this.#posts.take(id, this.#clock());
     if (held === undefined) {
       this.#unknown++;
       return;
     }
-    if (held.deleted) {
-      this.#duplicates++;
-      return;
-    }
     this.#retract(held);
-    // Kept as a tombstone, so that a late copy of the post is not counted again.
-    held.tags = [];
-    held.epochs = [];
-    held.deleted = true;
     this.#deletes++;
   }
 
   get stats(): PostLedgerStats {
-    return { held: this.#posts.size, duplicates: this.#duplicates, edits: this.#edits, deletes: this.#deletes, unknown: this.#unknown };
+    return { held: this.#posts.size, repeated: this.#repeated, edits: this.#edits, deletes: this.#deletes, unknown: this.#unknown };
   }
 
-  #retract(post: Pick<HeldPost, "tags" | "epochs">): void {
+  /** Records `tags` as counted for `held` in the open interval. */
+  #add(held: HeldPost, tags: readonly string[]): void {
+    const epoch = this.#engine.openEpoch;
+    for (const tag of tags) {
+      held.tags.push(tag);
+      held.epochs.push(epoch);
+    }
+  }
+
+  #retract(post: HeldPost): void {
     const byEpoch = new Map<number, string[]>();
     post.tags.forEach((tag, index) => {
       const epoch = post.epochs[index] as number;

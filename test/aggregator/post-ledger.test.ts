@@ -22,16 +22,24 @@ function setup(maxAgeMs = 3_600_000) {
 }
 
 describe("PostLedger", () => {
-  it("counts a post once per id, and lines without an id as before", () => {
+  it("counts post lines as before, a repeated id included, and takes back all an id counted", () => {
     const { ledger, tick, counts, engine } = setup();
     ledger.post(["rust"], { id: "u1" });
-    ledger.post(["rust"], { id: "u1" });
-    ledger.post(["rust"], {});
+    ledger.post(["rust", "go"], { id: "u1" });
     ledger.post(["rust"], {});
     tick();
-    expect(counts("rust")).toEqual([{ "30s": 3, complete: 3 }]);
+    expect(counts("rust", "go")).toEqual([
+      { "30s": 3, complete: 3 },
+      { "30s": 1, complete: 1 },
+    ]);
     expect(engine.latest.counters.lines).toBe(3);
-    expect(ledger.stats).toMatchObject({ held: 1, duplicates: 1 });
+    expect(ledger.stats).toMatchObject({ held: 1, repeated: 1 });
+    ledger.delete("u1");
+    tick();
+    expect(counts("rust", "go")).toEqual([
+      { "30s": 1, complete: 1 },
+      { "30s": 0, complete: 0 },
+    ]);
   });
 
   it("applies an edit: removed tags leave the interval they were counted in, added ones count now", () => {
@@ -105,11 +113,10 @@ describe("PostLedger", () => {
     ]);
   });
 
-  it("keeps a deleted post as a tombstone: a late copy is not counted, a second delete is a duplicate", () => {
+  it("forgets a deleted post: a second deletion or an edit changes nothing, a new line counts as before", () => {
     const { ledger, tick, counts } = setup();
     ledger.post(["a"], { id: "u1" });
     ledger.delete("u1");
-    ledger.post(["a"], { id: "u1" });
     ledger.delete("u1");
     ledger.update("u1", ["b"]);
     tick();
@@ -117,7 +124,10 @@ describe("PostLedger", () => {
       { "30s": 0, complete: 0 },
       { "30s": 0, complete: 0 },
     ]);
-    expect(ledger.stats).toEqual({ held: 1, duplicates: 2, edits: 0, deletes: 1, unknown: 1 });
+    ledger.post(["a"], { id: "u1" });
+    tick();
+    expect(counts("a")).toEqual([{ "30s": 1, complete: 1 }]);
+    expect(ledger.stats).toEqual({ held: 1, repeated: 0, edits: 0, deletes: 1, unknown: 2 });
   });
 
   it("ignores edits and deletions of posts it does not remember, or no longer", () => {

@@ -77,7 +77,7 @@ describe("post ops over the line socket", () => {
       { window: "15m", top: expected },
       { window: "complete", top: expected },
     ]);
-    expect(harness.aggregator.posts.stats).toEqual({ held: 3, duplicates: 0, edits: 1, deletes: 1, unknown: 1 });
+    expect(harness.aggregator.posts.stats).toEqual({ held: 2, repeated: 0, edits: 1, deletes: 1, unknown: 1 });
     expect(snapshot.stats.ingest).toBeUndefined();
   });
 
