@@ -5,7 +5,8 @@
  */
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import type { TagCountsResponse, TopResponse } from "../../shared/messages.ts";
-import { DEFAULT_POST_MEMORY, type Config } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
+import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
 import { CountingEngine } from "./counting-engine.ts";

@@ -9,18 +9,12 @@ import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
 import { z } from "zod";
 import { COMPLETE_WINDOW, parseDuration } from "../../shared/duration.ts";
-import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import type { WindowSpec } from "../aggregator/counting-engine.ts";
-import type { BackoffPolicy } from "../ingestor/backoff.ts";
+import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } from "./ingest-settings.ts";
 import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
-import {
-  parseBlockedAccounts,
-  parseBlockedInstances,
-  parseBlockedTags,
-  parseLanguages,
-  type PostFilterSettings,
-} from "./post-filters.ts";
+import { checked, duration, port, positiveInt } from "./variable-types.ts";
+
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -49,38 +43,11 @@ const FLAGS = {
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
-  "silence-timeout": "MASTODON_SILENCE_TIMEOUT",
-  record: "INGEST_RECORD",
-  replay: "INGEST_REPLAY",
-  speed: "REPLAY_SPEED",
-  listen: "INGEST_LISTEN",
-  format: "INGEST_FORMAT",
+  ...INGEST_FLAGS,
 } as const;
-
-/** How long the aggregator and the ingestor remember a post (for edits, deletions and duplicates). */
-export const DEFAULT_POST_MEMORY: ExpiringMapLimits = { maxEntries: 100_000, maxAgeMs: 3_600_000 };
-
-const wholeNumber = (min: number, max: number) =>
-  z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
-const port = (fallback: number) => wholeNumber(0, 65535).default(fallback);
-const positiveInt = (fallback: number, max: number) => wholeNumber(1, max).default(fallback);
 
 /** Bounds on the trigger interval: below 100 ms ticks cost more than they show; above an hour nothing is live. */
 export const TRIGGER_BOUNDS_MS = { min: 100, max: 3_600_000 } as const;
-
-const duration = (name: string, bounds?: { readonly min: number; readonly max: number; readonly text: string }) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: "custom", message: `${name}: "${text}" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")` });
-      return z.NEVER;
-    }
-    if (bounds !== undefined && (ms < bounds.min || ms > bounds.max)) {
-      ctx.addIssue({ code: "custom", message: `${name} must be between ${bounds.text}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const windows = z.string().transform((text, ctx) => {
   const specs: WindowSpec[] = [];
@@ -102,36 +69,12 @@ const stream = z.string().transform((text, ctx): MastodonStream => {
   return parsed;
 });
 
-/** A variable whose parser pushes its own problems, each reported as written. */
-const checked = <T>(parse: (text: string, problems: string[]) => T) =>
-  z.string().transform((text, ctx) => {
-    const problems: string[] = [];
-    const value = parse(text, problems);
-    for (const message of problems) ctx.addIssue({ code: "custom", message });
-    return problems.length > 0 ? z.NEVER : value;
-  });
-
 const schema = z.object({
   MASTODON_URL: checked(parseInstanceUrls).default(() => [new URL("https://mastodon.social")]),
   MASTODON_TOKEN: z.string().optional(),
   MASTODON_STREAM: stream.default({ kind: "public" }),
   MASTODON_STREAMING_URL: z.url({ protocol: /^wss?$/, error: "MASTODON_STREAMING_URL must be a ws(s) URL" }).optional(),
-  MASTODON_SILENCE_TIMEOUT: duration("MASTODON_SILENCE_TIMEOUT", { min: 1000, max: 3_600_000, text: "1s and 1 hour" }).default(75_000),
-  RECONNECT_BASE: duration("RECONNECT_BASE", { min: 1, max: 60_000, text: "1ms and 1 minute" }).default(250),
-  RECONNECT_CAP: duration("RECONNECT_CAP", { min: 1, max: 3_600_000, text: "1ms and 1 hour" }).default(30_000),
-  POST_MEMORY: duration("POST_MEMORY", { min: 1000, max: 7 * 86_400_000, text: "1s and 7 days" }).default(DEFAULT_POST_MEMORY.maxAgeMs),
-  POST_MEMORY_ENTRIES: positiveInt(DEFAULT_POST_MEMORY.maxEntries, 10_000_000),
-  FILTER_LANGUAGES: checked(parseLanguages).optional(),
-  FILTER_BLOCK_TAGS: checked(parseBlockedTags).default({ blockedTags: [], blockedTagPatterns: [] }),
-  FILTER_BLOCK_ACCOUNTS: checked(parseBlockedAccounts).default([]),
-  FILTER_BLOCK_INSTANCES: checked(parseBlockedInstances).default([]),
-  FILTER_SKIP_SENSITIVE: z.stringbool().default(false),
-  FILTER_SKIP_BOTS: z.stringbool().default(false),
-  INGEST_RECORD: z.string().optional(),
-  INGEST_REPLAY: z.string().optional(),
-  REPLAY_SPEED: z.coerce.number({ error: "must be a number (0 = as fast as possible)" }).nonnegative({ error: "must be 0 or more" }).max(1_000_000).optional(),
-  INGEST_LISTEN: wholeNumber(0, 65535).optional(),
-  INGEST_FORMAT: z.enum(["json", "plain"], { error: 'must be "json" or "plain"' }).default("json"),
+  ...ingestVariables,
   INGEST_HOST: z.string().default("127.0.0.1"),
   INGEST_PORT: port(9876),
   INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
@@ -154,7 +97,7 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
-export interface Config {
+export interface Config extends IngestSettings {
   readonly mastodon: {
     /** The first listed server, and its token. */
     readonly url: string;
@@ -166,16 +109,6 @@ export interface Config {
     /** No event and no ping for this long: the connection is dropped and made again. */
     readonly silenceTimeoutMs: number;
   };
-  /** Capped, jittered backoff of every reconnection (Mastodon and aggregator). */
-  readonly reconnect: BackoffPolicy;
-  readonly postMemory: ExpiringMapLimits;
-  readonly filters: PostFilterSettings;
-  /** Where the ingestor writes: the aggregator (default) or any reader of its own port (`--listen`). */
-  readonly output: { readonly listenPort: number | undefined; readonly format: "json" | "plain" };
-  /** `--record FILE`: raw frames as received. */
-  readonly record: string | undefined;
-  /** `--replay FILE [--speed N]`: a recording instead of live servers. */
-  readonly replay: { readonly file: string; readonly speed: number } | undefined;
   readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly triggerMs: number;
@@ -234,11 +167,9 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     },
     problems,
   );
-  if (values.RECONNECT_CAP < values.RECONNECT_BASE) problems.push("RECONNECT_CAP must not be smaller than RECONNECT_BASE");
-  if (values.INGEST_RECORD !== undefined && values.INGEST_REPLAY !== undefined) problems.push("--record and --replay cannot be combined");
-  if (values.REPLAY_SPEED !== undefined && values.INGEST_REPLAY === undefined) problems.push("--speed only applies to --replay");
+  const ingest = ingestSettings(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(values, { instances, demo }, positionals);
+  return toConfig(values, { instances, demo, ingest }, positionals);
 }
 
 function parseFlags(argv: readonly string[], problems: string[]) {
@@ -270,9 +201,10 @@ function parseFlags(argv: readonly string[], problems: string[]) {
 interface Resolved {
   readonly instances: readonly MastodonInstance[];
   readonly demo: boolean;
+  readonly ingest: IngestSettings;
 }
 
-function toConfig(env: Env, { instances, demo }: Resolved, positionals: readonly string[]): Config {
+function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: readonly string[]): Config {
   const first = instances[0] as MastodonInstance;
   return deepFreeze({
     mastodon: {
@@ -283,19 +215,7 @@ function toConfig(env: Env, { instances, demo }: Resolved, positionals: readonly
       instances,
       silenceTimeoutMs: env.MASTODON_SILENCE_TIMEOUT,
     },
-    reconnect: { baseMs: env.RECONNECT_BASE, capMs: env.RECONNECT_CAP },
-    postMemory: { maxEntries: env.POST_MEMORY_ENTRIES, maxAgeMs: env.POST_MEMORY },
-    filters: {
-      languages: env.FILTER_LANGUAGES,
-      ...env.FILTER_BLOCK_TAGS,
-      blockedAccounts: env.FILTER_BLOCK_ACCOUNTS,
-      blockedInstances: env.FILTER_BLOCK_INSTANCES,
-      skipSensitive: env.FILTER_SKIP_SENSITIVE,
-      skipBots: env.FILTER_SKIP_BOTS,
-    },
-    output: { listenPort: env.INGEST_LISTEN, format: env.INGEST_FORMAT },
-    record: env.INGEST_RECORD,
-    replay: env.INGEST_REPLAY === undefined ? undefined : { file: env.INGEST_REPLAY, speed: env.REPLAY_SPEED ?? 1 },
+    ...ingest,
     ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
     http: { host: env.HOST, port: env.HTTP_PORT },
     triggerMs: env.TRIGGER_INTERVAL,

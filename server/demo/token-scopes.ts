@@ -5,18 +5,11 @@
  * streams through without any scope; newer servers are reported to check those too, so the
  * simulator can be asked to (`scopedPublicStreams`).
  */
+import { PLAIN_CHANNELS } from "./stream-channels.ts";
 import { StreamAuthenticationError } from "./streaming-errors.ts";
 
-const PUBLIC_CHANNELS = new Set([
-  "public",
-  "public:media",
-  "public:local",
-  "public:local:media",
-  "public:remote",
-  "public:remote:media",
-  "hashtag",
-  "hashtag:local",
-]);
+/** `PUBLIC_CHANNELS` of streaming/index.js: the public timelines and the hashtag streams. */
+const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([...PLAIN_CHANNELS, "hashtag", "hashtag:local"]);
 
 export interface TokenScopes {
   readonly scopes: readonly string[];

@@ -8,7 +8,7 @@
 import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import { encodeHelloLine, encodeStatsLine } from "../../shared/line-protocol.ts";
 import type { IngestReport, Source } from "../../shared/messages.ts";
-import { DEFAULT_POST_MEMORY } from "../config/config.ts";
+import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import { NO_FILTERS, type PostFilterSettings } from "../config/post-filters.ts";
 import type { Logger } from "../log/logger.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";

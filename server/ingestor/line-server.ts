@@ -79,7 +79,8 @@ export class LineServer implements LineOutput {
     for (const resolve of this.#waiting) resolve();
     this.#waiting.clear();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const reader of this.#readers) reader.end();
+    // Flush what each reader is owed, then let go even of a reader that never closes its side.
+    for (const reader of this.#readers) reader.destroySoon();
     await closed;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config/config.ts";
+import { NO_FILTERS } from "../../server/config/post-filters.ts";
 
 function problems(sources: Parameters<typeof loadConfig>[0]): readonly string[] {
   try {
@@ -93,15 +94,7 @@ describe("filters", () => {
   });
 
   it("filters nothing by default", () => {
-    expect(loadConfig({}).filters).toEqual({
-      languages: undefined,
-      blockedTags: [],
-      blockedTagPatterns: [],
-      blockedAccounts: [],
-      blockedInstances: [],
-      skipSensitive: false,
-      skipBots: false,
-    });
+    expect(loadConfig({}).filters).toEqual(NO_FILTERS);
   });
 
   it("reports every bad entry", () => {
