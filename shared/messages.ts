@@ -30,7 +30,7 @@ export type WindowTop = z.infer<typeof windowTopSchema>;
 
 /**
  * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
- * connected ingestors, the snapshot's `stats.ingest`.
+ * connected ingestors, the snapshot's `ingest`.
  */
 export const ingestReportSchema = z.object({
   /** `update` events received from every followed server, duplicates included. */
@@ -73,8 +73,6 @@ export const statsSchema = z.object({
   rejected: count,
   /** Ingest connections open right now. */
   ingestors: count,
-  /** The connected ingestors' own figures, summed; absent until one has reported. */
-  ingest: ingestReportSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -102,6 +100,11 @@ export const snapshotSchema = z.object({
   instances: z.array(z.string()),
   windows: z.array(windowTopSchema),
   stats: statsSchema,
+  /**
+   * The connected ingestors' own figures, summed; absent until one has reported. Beside `stats`,
+   * not in it: `stats` holds only counts, which screens list by key.
+   */
+  ingest: ingestReportSchema.optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 

@@ -25,8 +25,8 @@ export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: S
       distinct: tick.counters.distinct,
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
-      ...(ingest !== undefined && { ingest }),
     },
+    ...(ingest !== undefined && { ingest }),
   };
 }
 
