@@ -39,6 +39,7 @@ const FLAGS = {
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
+  "api-rate-limit": "API_RATE_LIMIT",
 } as const;
 
 const wholeNumber = (min: number, max: number) =>
@@ -89,6 +90,7 @@ const schema = z.object({
   INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
+  API_RATE_LIMIT: positiveInt(600, 1_000_000),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
     .refine((ms) => ms >= TRIGGER_BOUNDS_MS.min && ms <= TRIGGER_BOUNDS_MS.max, {
       error: `TRIGGER_INTERVAL must be between 100ms and 1 hour`,
@@ -114,7 +116,7 @@ export interface Config {
     readonly streamingUrl: string | undefined;
   };
   readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: { readonly host: string; readonly port: number; readonly apiRateLimit: number };
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
@@ -197,7 +199,7 @@ function toConfig(env: Env, positionals: readonly string[]): Config {
       streamingUrl: env.MASTODON_STREAMING_URL,
     },
     ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
-    http: { host: env.HOST, port: env.HTTP_PORT },
+    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,
