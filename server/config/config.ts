@@ -43,6 +43,7 @@ const FLAGS = {
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
+  "api-rate-limit": "API_RATE_LIMIT",
   ...INGEST_FLAGS,
 } as const;
 
@@ -80,6 +81,7 @@ const schema = z.object({
   INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
+  API_RATE_LIMIT: positiveInt(600, 1_000_000),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
     .refine((ms) => ms >= TRIGGER_BOUNDS_MS.min && ms <= TRIGGER_BOUNDS_MS.max, {
       error: `TRIGGER_INTERVAL must be between 100ms and 1 hour`,
@@ -110,7 +112,7 @@ export interface Config extends IngestSettings {
     readonly silenceTimeoutMs: number;
   };
   readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: { readonly host: string; readonly port: number; readonly apiRateLimit: number };
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
@@ -217,7 +219,7 @@ function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: 
     },
     ...ingest,
     ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
-    http: { host: env.HOST, port: env.HTTP_PORT },
+    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,

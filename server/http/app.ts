@@ -4,8 +4,10 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
+import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
 import { health } from "./plugins/health.ts";
+import { securityHeaders } from "./plugins/security-headers.ts";
 import { snapshotSocket } from "./plugins/snapshot-socket.ts";
 import { topApi } from "./plugins/top-api.ts";
 import type { SnapshotFeed } from "./snapshot-feed.ts";
@@ -17,9 +19,11 @@ export interface AppOptions {
   readonly staticDir: string;
   /** Interval of the WebSocket ping that finds dead peers (default 30 s). */
   readonly heartbeatMs?: number;
+  /** Requests per minute a client may make to `/api/*` (default 600). */
+  readonly apiRateLimit?: number;
 }
 
-export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000, apiRateLimit: perMinute = 600 }: AppOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -35,6 +39,8 @@ export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000 }: A
     return reply.code(status).send({ error: error.message });
   });
 
+  await app.register(securityHeaders);
+  await app.register(apiRateLimit, { perMinute });
   await app.register(health, { feed });
   await app.register(topApi, { feed });
   await app.register(snapshotSocket, { feed, heartbeatMs });
