@@ -8,7 +8,7 @@ import type { TagCountsResponse, TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
-import { CountingEngine } from "./counting-engine.ts";
+import { CountingEngine, type EngineCounters } from "./counting-engine.ts";
 import { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
@@ -17,6 +17,8 @@ import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 export interface Aggregator extends SnapshotFeed {
   readonly intake: LineIntake["address"];
   readonly stats: IntakeStats;
+  /** Lines and tags taken in so far, before the next tick folds them in (for load tests). */
+  ingested(): EngineCounters;
   /** Runs one trigger now: what the trigger loop calls. */
   tick(): PublishedSnapshot;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     stats,
     windows: engine.windowNames,
     tick,
+    ingested: () => engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
     subscribe(listener) {

@@ -133,6 +133,11 @@ export class CountingEngine {
     return this.#latest;
   }
 
+  /** Lines and tags ingested so far, including those the next tick will fold in. */
+  get ingested(): EngineCounters {
+    return { lines: this.#lines, tags: this.#tags, distinct: this.#interner.size };
+  }
+
   /** The result of the last tick (epoch 0, empty, before the first). */
   get latest(): TickResult {
     return this.#latest;
