@@ -11,6 +11,7 @@ import type { TopEntry } from "../../shared/messages.ts";
 import { CompleteWindow } from "./complete-window.ts";
 import { OpenBucket, type ClosedBucket } from "./count-bucket.ts";
 import type { CountWindow } from "./count-window.ts";
+import { scanPlainLine } from "./plain-line.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { TagInterner } from "./tag-interner.ts";
 import { selectTop } from "./top-n.ts";
@@ -47,6 +48,8 @@ export class CountingEngine {
   readonly #topN: number;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
   #retractions: number[] = [];
+  /** (start, end, hash) of each token of the line being scanned by the fast path. */
+  #tokens = new Uint32Array(3 * 64);
   #lines = 0;
   #tags = 0;
   #latest: TickResult;
@@ -73,6 +76,26 @@ export class CountingEngine {
       this.#open.add(this.#interner.intern(tag), 1);
     }
     this.#tags += tags.length;
+  }
+
+  /**
+   * Counts the line `bytes[start..end)` straight from its bytes when it is a plain line of
+   * already-normalised names (see plain-line.ts) and returns true; returns false, having counted
+   * nothing, for any other line, which the caller then parses as a string and passes to `ingest`.
+   */
+  ingestPlainLine(bytes: Uint8Array, start: number, end: number): boolean {
+    const room = 3 * ((end - start + 2) >> 1);
+    if (room > this.#tokens.length) this.#tokens = new Uint32Array(room);
+    const tokens = this.#tokens;
+    const count = scanPlainLine(bytes, start, end, tokens);
+    if (count < 0) return false;
+    if (count === 0) return true;
+    this.#lines++;
+    this.#tags += count;
+    for (let i = 0; i < count * 3; i += 3) {
+      this.#open.add(this.#interner.internBytes(bytes, tokens[i] as number, tokens[i + 1] as number, tokens[i + 2] as number), 1);
+    }
+    return true;
   }
 
   /** The epoch whose tick will fold in what is ingested now: remember it to retract a post later. */
@@ -158,9 +181,9 @@ export class CountingEngine {
   }
 
   #top(window: CountWindow, n: number): TopEntry[] {
-    const nameOf = (id: number): string => this.#interner.name(id);
-    return selectTop(window.totals.values, this.#interner.size, n, nameOf).map((r, index) => ({
-      tag: nameOf(r.id),
+    const interner = this.#interner;
+    return selectTop(window.totals.values, interner.idLimit, n, (a, b) => interner.compare(a, b)).map((r, index) => ({
+      tag: interner.name(r.id),
       count: r.count,
       rank: index + 1,
     }));

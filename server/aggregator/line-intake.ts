@@ -40,6 +40,7 @@ export async function startLineIntake(
     log.info({ peer }, "ingest connection opened");
     const splitter = new LineSplitter(maxLineBytes, {
       reject: (reason) => stats.reject(reason),
+      plain: (bytes, start, end) => engine.ingestPlainLine(bytes, start, end),
       line: (text) => {
         const parsed = parseLine(text);
         switch (parsed.kind) {

@@ -12,21 +12,11 @@ export interface Ranked {
   readonly count: number;
 }
 
-/** True when (countA, nameA) ranks strictly before (countB, nameB). */
-export function ranksBefore(countA: number, nameA: string, countB: number, nameB: string): boolean {
-  return countA > countB || (countA === countB && nameA < nameB);
-}
+/** Orders two ids by name (negative when `a`'s name comes first); only called on equal counts. */
+export type NameOrder = (a: number, b: number) => number;
 
-/**
- * The best `n` ids of `counts[0..length)` with a positive count, best first.
- * `nameOf` breaks ties; it is only called when two counts are equal.
- */
-export function selectTop(
-  counts: Float64Array,
-  length: number,
-  n: number,
-  nameOf: (id: number) => string,
-): Ranked[] {
+/** The best `n` ids of `counts[0..length)` with a positive count, best first. */
+export function selectTop(counts: Float64Array, length: number, n: number, byName: NameOrder): Ranked[] {
   if (n <= 0) return [];
   const heap: number[] = [];
   const end = Math.min(length, counts.length);
@@ -34,7 +24,7 @@ export function selectTop(
   const weaker = (a: number, b: number): boolean => {
     const ca = counts[a] as number;
     const cb = counts[b] as number;
-    return ca < cb || (ca === cb && nameOf(a) > nameOf(b));
+    return ca < cb || (ca === cb && byName(a, b) > 0);
   };
   const siftDown = (start: number): void => {
     let i = start;
@@ -72,6 +62,6 @@ export function selectTop(
   }
 
   const ranked = heap.map((id) => ({ id, count: counts[id] as number }));
-  ranked.sort((a, b) => (ranksBefore(a.count, nameOf(a.id), b.count, nameOf(b.id)) ? -1 : 1));
+  ranked.sort((a, b) => b.count - a.count || byName(a.id, b.id));
   return ranked;
 }
