@@ -1,5 +1,6 @@
 /** Every scenario of the suite, in the order they run. */
 import type { Scenario } from "../support/figure.ts";
 import { ingestThroughput } from "./ingest-throughput.ts";
+import { tickCost } from "./tick-cost.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost];

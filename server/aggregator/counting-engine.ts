@@ -14,7 +14,8 @@ import type { CountWindow } from "./count-window.ts";
 import { scanPlainLine } from "./plain-line.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { TagInterner } from "./tag-interner.ts";
-import { selectTop } from "./top-n.ts";
+import type { NameOrder } from "./top-n.ts";
+import { TopTracker } from "./top-tracker.ts";
 
 export type WindowSpec = { readonly kind: "complete" } | { readonly kind: "sliding"; readonly lengthMs: number };
 
@@ -45,6 +46,9 @@ export class CountingEngine {
   readonly #interner = new TagInterner();
   readonly #open = new OpenBucket();
   readonly #windows: readonly CountWindow[];
+  /** One top-K tracker per window, in the same order. */
+  readonly #trackers: readonly TopTracker[];
+  readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
   #retractions: number[] = [];
@@ -62,6 +66,7 @@ export class CountingEngine {
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
+    this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
     this.#latest = this.#result(0, options.now);
   }
 
@@ -151,7 +156,10 @@ export class CountingEngine {
   tick(now: number): TickResult {
     this.#applyRetractions();
     const bucket = this.#open.close(this.#latest.epoch + 1, now);
-    for (const window of this.#windows) window.advance(bucket);
+    this.#windows.forEach((window, index) => {
+      window.advance(bucket);
+      this.#trackers[index]?.update(window.totals.values, bucket.ids, this.#interner.idLimit, this.#byName);
+    });
     this.#latest = this.#result(this.#latest.epoch + 1, now);
     return this.#latest;
   }
@@ -168,8 +176,8 @@ export class CountingEngine {
 
   /** The top `n` of one window as of the last tick, or undefined for an unknown window. */
   top(windowName: string, n: number): TopEntry[] | undefined {
-    const window = this.#windows.find((w) => w.name === windowName);
-    return window && this.#top(window, n);
+    const index = this.#windows.findIndex((w) => w.name === windowName);
+    return index === -1 ? undefined : this.#top(index, n);
   }
 
   /** One tag's count in every window as of the last tick (0 where absent). */
@@ -180,12 +188,13 @@ export class CountingEngine {
     return counts;
   }
 
-  #top(window: CountWindow, n: number): TopEntry[] {
-    const interner = this.#interner;
-    return selectTop(window.totals.values, interner.idLimit, n, (a, b) => interner.compare(a, b)).map((r, index) => ({
-      tag: interner.name(r.id),
+  #top(index: number, n: number): TopEntry[] {
+    const window = this.#windows[index] as CountWindow;
+    const tracker = this.#trackers[index] as TopTracker;
+    return tracker.topOrScan(window.totals.values, n, this.#interner.idLimit, this.#byName).map((r, rank) => ({
+      tag: this.#interner.name(r.id),
       count: r.count,
-      rank: index + 1,
+      rank: rank + 1,
     }));
   }
 
@@ -193,7 +202,7 @@ export class CountingEngine {
     return {
       epoch,
       at,
-      windows: this.#windows.map((w) => ({ window: w.name, top: this.#top(w, this.#topN) })),
+      windows: this.#windows.map((w, index) => ({ window: w.name, top: this.#top(index, this.#topN) })),
       counters: { lines: this.#lines, tags: this.#tags, distinct: this.#interner.size },
     };
   }
