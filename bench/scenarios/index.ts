@@ -2,5 +2,7 @@
 import type { Scenario } from "../support/figure.ts";
 import { ingestThroughput } from "./ingest-throughput.ts";
 import { tickCost } from "./tick-cost.ts";
+import { latency } from "./latency.ts";
+import { fanOut } from "./fan-out.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut];
