@@ -25,7 +25,7 @@ export interface Aggregator extends SnapshotFeed {
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN">;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "capacity">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -33,7 +33,12 @@ export interface AggregatorOptions {
 }
 
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
-  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: clock() });
+  const engine = new CountingEngine({
+    windows: config.windows,
+    topN: config.topN,
+    now: clock(),
+    ...(config.capacity !== undefined && { capacity: config.capacity }),
+  });
   const stats = new IntakeStats();
   const settings: SnapshotSettings = { triggerMs: config.triggerMs, topN: config.topN, windows: engine.windowNames };
   const listeners = new Set<(published: PublishedSnapshot) => void>();
@@ -73,7 +78,9 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     },
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
-      return { tag: name, windows: engine.countsOf(name) };
+      const errors = engine.errorsOf(name);
+      const estimated = Object.values(errors).some((e) => e > 0);
+      return { tag: name, windows: engine.countsOf(name), ...(estimated && { errors }) };
     },
     async close() {
       loop?.stop();

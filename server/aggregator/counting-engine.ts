@@ -9,6 +9,7 @@
  */
 import type { TopEntry } from "../../shared/messages.ts";
 import { CompleteWindow } from "./complete-window.ts";
+import { SpaceSaving } from "./space-saving.ts";
 import { OpenBucket, type ClosedBucket } from "./count-bucket.ts";
 import type { CountWindow } from "./count-window.ts";
 import { scanPlainLine } from "./plain-line.ts";
@@ -24,6 +25,11 @@ export interface EngineOptions {
   readonly topN: number;
   /** Engine time of creation: the `at` of epoch 0. */
   readonly now: number;
+  /**
+   * Most distinct tags held at once (default: no bound). Counts are exact while the distinct tags
+   * fit; past it the engine keeps a Space-Saving summary (space-saving.ts) and reports error bounds.
+   */
+  readonly capacity?: number;
 }
 
 export interface EngineCounters {
@@ -31,7 +37,7 @@ export interface EngineCounters {
   readonly lines: number;
   /** Tag occurrences ingested. */
   readonly tags: number;
-  /** Distinct tags ever seen. */
+  /** Distinct tags seen: exact while they fit the capacity; past it, names admitted (a tag evicted and seen again counts again). */
   readonly distinct: number;
 }
 
@@ -50,6 +56,12 @@ export class CountingEngine {
   readonly #trackers: readonly TopTracker[];
   readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
+  /** Present when a capacity is set: which tags are held, and the error of each count. */
+  readonly #summary: SpaceSaving | undefined;
+  /** The all-time estimates Space-Saving evicts by: the complete window's totals, or its own when none is configured. */
+  readonly #estimates: CountWindow | undefined;
+  #evictedSinceSweep = 0;
+  #admissions = 0;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
   #retractions: number[] = [];
   /** (start, end, hash) of each token of the line being scanned by the fast path. */
@@ -66,6 +78,14 @@ export class CountingEngine {
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
+    if (options.capacity !== undefined) {
+      if (!(options.capacity >= 1)) throw new RangeError("capacity must be at least 1");
+      const summary = new SpaceSaving(options.capacity);
+      this.#summary = summary;
+      this.#estimates = this.#windows.find((w) => w instanceof CompleteWindow) ?? new CompleteWindow();
+      this.#interner.trackAdmissions();
+      for (const window of this.#windows) if (window instanceof SlidingWindow) window.keepOnly((id, epoch) => summary.current(id, epoch));
+    }
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
     this.#latest = this.#result(0, options.now);
   }
@@ -118,7 +138,8 @@ export class CountingEngine {
   retract(tags: readonly string[], countedIn: number): void {
     for (const tag of tags) {
       const id = this.#interner.lookup(tag);
-      if (id === undefined) continue;
+      // A tag no longer held, or held again since that interval, keeps no count of it to take back.
+      if (id === undefined || (this.#summary !== undefined && countedIn < this.#summary.tenureOf(id))) continue;
       if (countedIn >= this.openEpoch) this.#open.add(id, -1);
       else this.#retractions.push(id, countedIn);
     }
@@ -155,18 +176,52 @@ export class CountingEngine {
   /** Closes the current interval at `now`, advances every window and computes the tops. */
   tick(now: number): TickResult {
     this.#applyRetractions();
-    const bucket = this.#open.close(this.#latest.epoch + 1, now);
+    const epoch = this.#latest.epoch + 1;
+    const bucket = this.#open.close(epoch, now);
+    this.#admit(epoch);
     this.#windows.forEach((window, index) => {
       window.advance(bucket);
       this.#trackers[index]?.update(window.totals.values, bucket.ids, this.#interner.idLimit, this.#byName);
     });
-    this.#latest = this.#result(this.#latest.epoch + 1, now);
+    if (this.#estimates !== undefined && !this.#windows.includes(this.#estimates)) this.#estimates.advance(bucket);
+    this.#evict(epoch);
+    this.#latest = this.#result(epoch, now);
     return this.#latest;
+  }
+
+  /** Space-Saving: a name first held in this interval starts at the floor, its error. */
+  #admit(epoch: number): void {
+    const admitted = this.#interner.takeAdmitted();
+    this.#admissions += admitted.length;
+    if (this.#summary === undefined || this.#estimates === undefined) return;
+    for (const id of admitted) {
+      this.#summary.admit(id, epoch);
+      if (this.#summary.floor > 0) this.#estimates.totals.add(id, this.#summary.floor);
+    }
+  }
+
+  /** Space-Saving: beyond the capacity, the smallest all-time estimates leave. */
+  #evict(epoch: number): void {
+    const summary = this.#summary;
+    if (summary === undefined || this.#estimates === undefined || this.#interner.size <= summary.capacity) return;
+    const evicted = summary.evict(this.#interner.size - summary.capacity, this.#estimates.totals.values, epoch);
+    const windows = this.#windows.includes(this.#estimates) ? this.#windows : [...this.#windows, this.#estimates];
+    for (const id of evicted) {
+      for (const window of windows) window.totals.add(id, -window.totals.get(id));
+      for (const tracker of this.#trackers) tracker.forget(id);
+      this.#interner.release(id);
+    }
+    // Held buckets still list evicted ids; once enough have left, drop those entries.
+    this.#evictedSinceSweep += evicted.length;
+    if (this.#evictedSinceSweep * 2 >= summary.capacity) {
+      for (const window of this.#windows) if (window instanceof SlidingWindow) window.sweep();
+      this.#evictedSinceSweep = 0;
+    }
   }
 
   /** Lines and tags ingested so far, including those the next tick will fold in. */
   get ingested(): EngineCounters {
-    return { lines: this.#lines, tags: this.#tags, distinct: this.#interner.size };
+    return this.#counters();
   }
 
   /** The result of the last tick (epoch 0, empty, before the first). */
@@ -180,6 +235,27 @@ export class CountingEngine {
     return index === -1 ? undefined : this.#top(index, n);
   }
 
+  /**
+   * How far `tag`'s count in each window may be from the truth: 0 while counts are exact. Past the
+   * capacity, a complete count overcounts by at most this much (Space-Saving); a sliding count
+   * undercounts by at most this much, and only while the tag's tenure began inside the window; a
+   * tag not held has a count of 0 and a true count of at most the floor.
+   */
+  errorsOf(tag: string): Record<string, number> {
+    const id = this.#interner.lookup(tag);
+    const errors: Record<string, number> = {};
+    for (const window of this.#windows) errors[window.name] = this.#errorOf(window, id);
+    return errors;
+  }
+
+  #errorOf(window: CountWindow, id: number | undefined): number {
+    const summary = this.#summary;
+    if (summary === undefined) return 0;
+    if (id === undefined) return summary.floor;
+    if (window instanceof SlidingWindow && summary.tenureOf(id) <= window.oldestEpoch) return 0;
+    return summary.errorOf(id);
+  }
+
   /** One tag's count in every window as of the last tick (0 where absent). */
   countsOf(tag: string): Record<string, number> {
     const id = this.#interner.lookup(tag);
@@ -191,11 +267,15 @@ export class CountingEngine {
   #top(index: number, n: number): TopEntry[] {
     const window = this.#windows[index] as CountWindow;
     const tracker = this.#trackers[index] as TopTracker;
-    return tracker.topOrScan(window.totals.values, n, this.#interner.idLimit, this.#byName).map((r, rank) => ({
-      tag: this.#interner.name(r.id),
-      count: r.count,
-      rank: rank + 1,
-    }));
+    return tracker.topOrScan(window.totals.values, n, this.#interner.idLimit, this.#byName).map((r, rank) => {
+      const error = this.#errorOf(window, r.id);
+      return { tag: this.#interner.name(r.id), count: r.count, rank: rank + 1, ...(error > 0 && { error }) };
+    });
+  }
+
+  #counters(): EngineCounters {
+    const distinct = this.#summary === undefined ? this.#interner.size : this.#admissions + this.#interner.pendingAdmissions;
+    return { lines: this.#lines, tags: this.#tags, distinct };
   }
 
   #result(epoch: number, at: number): TickResult {
@@ -203,7 +283,7 @@ export class CountingEngine {
       epoch,
       at,
       windows: this.#windows.map((w, index) => ({ window: w.name, top: this.#top(index, this.#topN) })),
-      counters: { lines: this.#lines, tags: this.#tags, distinct: this.#interner.size },
+      counters: this.#counters(),
     };
   }
 }

@@ -28,6 +28,8 @@ export class TagInterner {
   #size = 0;
   readonly #free: number[] = [];
   #scratch = Buffer.allocUnsafe(1024);
+  /** Ids given to new names since the last `takeAdmitted`, when asked to keep them. */
+  #admitted: number[] | undefined;
 
   /** The id of the name in `bytes[start..end)` (UTF-8) whose hash is `hash`, assigning one on first sight. */
   internBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
@@ -94,6 +96,23 @@ export class TagInterner {
     if (this.#wasted > 1 << 16 && this.#wasted * 2 > this.#arenaEnd) this.#compactArena();
   }
 
+  /** Keeps the ids given to new names from now on, for `takeAdmitted`. */
+  trackAdmissions(): void {
+    this.#admitted ??= [];
+  }
+
+  /** Ids given to new names since the last call (empty unless tracking admissions). */
+  takeAdmitted(): number[] {
+    const admitted = this.#admitted ?? [];
+    if (this.#admitted !== undefined) this.#admitted = [];
+    return admitted;
+  }
+
+  /** How many ids `takeAdmitted` would return now. */
+  get pendingAdmissions(): number {
+    return this.#admitted?.length ?? 0;
+  }
+
   /** Names held now. */
   get size(): number {
     return this.#size;
@@ -132,6 +151,7 @@ export class TagInterner {
     this.#arenaEnd += length;
     this.#slots[slot] = id + 1;
     this.#size++;
+    this.#admitted?.push(id);
     if (this.#size * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
     return id;
   }
