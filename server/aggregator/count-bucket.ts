@@ -39,6 +39,12 @@ export class OpenBucket {
     return id < this.#deltas.length && this.#stamps[id] === this.#generation ? (this.#deltas[id] as number) : 0;
   }
 
+  /** What the bucket holds now, without closing it. */
+  entries(): { ids: Uint32Array; deltas: Float64Array } {
+    const ids = this.#touched.slice(0, this.#touchedCount);
+    return { ids, deltas: Float64Array.from(ids, (id) => this.#deltas[id] as number) };
+  }
+
   get isEmpty(): boolean {
     return this.#touchedCount === 0;
   }

@@ -9,6 +9,7 @@
  */
 import type { TopEntry } from "../../shared/messages.ts";
 import { CompleteWindow } from "./complete-window.ts";
+import { copyBucket, ENGINE_STATE_VERSION, type EngineState, type WindowState } from "./engine-state.ts";
 import { SpaceSaving } from "./space-saving.ts";
 import { OpenBucket, type ClosedBucket } from "./count-bucket.ts";
 import type { CountWindow } from "./count-window.ts";
@@ -88,6 +89,62 @@ export class CountingEngine {
     }
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
     this.#latest = this.#result(0, options.now);
+  }
+
+  /** The whole engine as plain data (see engine-state.ts); the engine is left untouched. */
+  exportState(): EngineState {
+    const summary = this.#summary;
+    const estimates = this.#estimates;
+    return {
+      version: ENGINE_STATE_VERSION,
+      latest: structuredClone(this.#latest),
+      lines: this.#lines,
+      tags: this.#tags,
+      admissions: this.#admissions,
+      names: this.#interner.exportState(),
+      windows: this.#windows.map((w): WindowState =>
+        w instanceof SlidingWindow
+          ? { kind: "sliding", name: w.name, buckets: w.buckets.map(copyBucket) }
+          : { kind: "complete", name: w.name, totals: w.totals.values.slice(0, this.#interner.idLimit) },
+      ),
+      ...(estimates !== undefined && !this.#windows.includes(estimates) && { estimates: estimates.totals.values.slice(0, this.#interner.idLimit) }),
+      open: this.#open.entries(),
+      retractions: Float64Array.from(this.#retractions),
+      ...(summary !== undefined && { summary: { ...summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } }),
+    };
+  }
+
+  /** An engine identical to the one that exported `state`, given the same options (windows, topN, capacity). */
+  static restore(state: EngineState, options: Omit<EngineOptions, "now">): CountingEngine {
+    if (state.version !== ENGINE_STATE_VERSION) throw new RangeError(`unknown engine state version ${String(state.version)}`);
+    const engine = new CountingEngine({ ...options, now: state.latest.at });
+    const names = engine.windowNames;
+    if (state.windows.length !== names.length || state.windows.some((w, i) => w.name !== names[i])) {
+      throw new RangeError(`state has windows ${state.windows.map((w) => w.name).join(",")}, options ${names.join(",")}`);
+    }
+    engine.#load(state);
+    return engine;
+  }
+
+  #load(state: EngineState): void {
+    this.#interner.load(state.names);
+    if (state.summary !== undefined) {
+      this.#summary?.load(state.summary);
+      this.#evictedSinceSweep = state.summary.evictedSinceSweep;
+    }
+    state.windows.forEach((saved, index) => {
+      const window = this.#windows[index];
+      if (saved.kind === "sliding" && window instanceof SlidingWindow) window.load(saved.buckets.map(copyBucket));
+      else if (saved.kind === "complete") window?.totals.ensure(saved.totals.length).set(saved.totals);
+    });
+    if (state.estimates !== undefined) this.#estimates?.totals.ensure(state.estimates.length).set(state.estimates);
+    state.open.ids.forEach((id, i) => this.#open.add(id, state.open.deltas[i] as number));
+    this.#retractions = Array.from(state.retractions);
+    this.#lines = state.lines;
+    this.#tags = state.tags;
+    this.#admissions = state.admissions;
+    this.#latest = structuredClone(state.latest);
+    for (const tracker of this.#trackers) tracker.invalidate();
   }
 
   get windowNames(): string[] {

@@ -54,6 +54,13 @@ export class SlidingWindow implements CountWindow {
     }
   }
 
+  /** Takes over exported buckets, oldest first, and recounts the totals from them. */
+  load(buckets: readonly ClosedBucket[]): void {
+    this.#held = [...buckets];
+    this.#head = 0;
+    for (const bucket of buckets) applyBucket(this.totals, this.#kept(bucket), 1);
+  }
+
   /** Drops, from every held bucket, the entries that no longer belong to their id's tag. */
   sweep(): void {
     if (this.#current === undefined) return;

@@ -123,7 +123,6 @@ export class SpaceSaving {
   /** Plain data for `exportState`. */
   exportState(limit: number): SpaceSavingState {
     return {
-      capacity: this.capacity,
       floor: this.floor,
       error: this.#error.slice(0, limit),
       tenure: this.#tenure.slice(0, limit),
@@ -132,20 +131,18 @@ export class SpaceSaving {
     };
   }
 
-  static restore(state: SpaceSavingState): SpaceSaving {
-    const summary = new SpaceSaving(state.capacity);
-    summary.floor = state.floor;
-    summary.#error = grown(Float64Array.from(state.error), state.error.length);
-    summary.#tenure = grown(Float64Array.from(state.tenure), state.tenure.length);
-    summary.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length);
-    summary.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length);
-    summary.#heapSize = state.heapIds.length;
-    return summary;
+  /** Takes over exported state (same capacity). */
+  load(state: SpaceSavingState): void {
+    this.floor = state.floor;
+    this.#error = grown(Float64Array.from(state.error), state.error.length + 1);
+    this.#tenure = grown(Float64Array.from(state.tenure), state.tenure.length + 1);
+    this.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length + 1);
+    this.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length + 1);
+    this.#heapSize = state.heapIds.length;
   }
 }
 
 export interface SpaceSavingState {
-  readonly capacity: number;
   readonly floor: number;
   readonly error: Float64Array;
   readonly tenure: Float64Array;

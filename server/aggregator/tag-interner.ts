@@ -113,6 +113,44 @@ export class TagInterner {
     return this.#admitted?.length ?? 0;
   }
 
+  /** Every id's name as UTF-8 (released ids have length 0), and the free ids in reuse order. */
+  exportState(): InternerState {
+    const lengths = this.#lengths.slice(0, this.#limit);
+    const bytes = new Uint8Array(this.#arenaEnd - this.#wasted);
+    let at = 0;
+    for (let id = 0; id < this.#limit; id++) {
+      const start = this.#starts[id] as number;
+      bytes.set(this.#arena.subarray(start, start + (lengths[id] as number)), at);
+      at += lengths[id] as number;
+    }
+    return { bytes, lengths, free: Uint32Array.from(this.#free), admitted: Uint32Array.from(this.#admitted ?? []) };
+  }
+
+  /** Takes over exported state: every name keeps its id. */
+  load(state: InternerState): void {
+    const limit = state.lengths.length;
+    this.#arena = grown(Uint8Array.from(state.bytes), state.bytes.length + 1);
+    this.#text = Buffer.from(this.#arena.buffer);
+    this.#arenaEnd = state.bytes.length;
+    this.#wasted = 0;
+    this.#starts = new Uint32Array(limit + 1);
+    this.#lengths = grown(Uint32Array.from(state.lengths), limit + 1);
+    this.#hashes = new Uint32Array(limit + 1);
+    let at = 0;
+    this.#size = 0;
+    for (let id = 0; id < limit; id++) {
+      const length = state.lengths[id] as number;
+      this.#starts[id] = at;
+      this.#hashes[id] = hashBytes(this.#arena, at, at + length);
+      at += length;
+      if (length > 0) this.#size++;
+    }
+    this.#limit = limit;
+    this.#free.splice(0, this.#free.length, ...state.free);
+    if (this.#admitted !== undefined) this.#admitted = [...state.admitted];
+    this.#rehash(2 ** Math.ceil(Math.log2(Math.max(2, this.#size * 2 + 1))));
+  }
+
   /** Names held now. */
   get size(): number {
     return this.#size;
@@ -217,4 +255,12 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   let hash = FNV_OFFSET;
   for (let i = start; i < end; i++) hash = fnvByte(hash, bytes[i] as number);
   return hash >>> 0;
+}
+
+export interface InternerState {
+  readonly bytes: Uint8Array;
+  readonly lengths: Uint32Array;
+  readonly free: Uint32Array;
+  /** Ids of names first seen since the last tick. */
+  readonly admitted: Uint32Array;
 }
