@@ -4,5 +4,6 @@ import { ingestThroughput } from "./ingest-throughput.ts";
 import { tickCost } from "./tick-cost.ts";
 import { latency } from "./latency.ts";
 import { fanOut } from "./fan-out.ts";
+import { boundedMemory } from "./bounded-memory.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory];
