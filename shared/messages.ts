@@ -18,6 +18,12 @@ export const topEntrySchema = z.object({
   tag: z.string(),
   count,
   rank: z.number().int().positive(),
+  /**
+   * Present only when the aggregator has more distinct tags than its capacity and this count is an
+   * estimate: the true count is at most this far from `count` (a complete window may overcount by
+   * it, a sliding window undercount). Absent means exact.
+   */
+  error: count.optional(),
 });
 export type TopEntry = z.infer<typeof topEntrySchema>;
 
@@ -124,6 +130,8 @@ export type TopResponse = z.infer<typeof topResponseSchema>;
 export const tagCountsResponseSchema = z.object({
   tag: z.string(),
   windows: z.record(z.string(), count),
+  /** Present only when some count is an estimate: per window, how far it may be from the truth. */
+  errors: z.record(z.string(), count).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

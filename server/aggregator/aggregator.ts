@@ -9,7 +9,7 @@ import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
-import { CountingEngine } from "./counting-engine.ts";
+import { CountingEngine, type EngineCounters } from "./counting-engine.ts";
 import { IngestReports } from "./ingest-reports.ts";
 import { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
@@ -22,13 +22,15 @@ export interface Aggregator extends SnapshotFeed {
   readonly stats: IntakeStats;
   /** What edits and deletions did. */
   readonly posts: PostLedger;
+  /** Lines and tags taken in so far, before the next tick folds them in (for load tests). */
+  ingested(): EngineCounters;
   /** Runs one trigger now: what the trigger loop calls. */
   tick(): PublishedSnapshot;
   close(): Promise<void>;
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "postMemory">>;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "postMemory" | "capacity">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -36,7 +38,12 @@ export interface AggregatorOptions {
 }
 
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
-  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: clock() });
+  const engine = new CountingEngine({
+    windows: config.windows,
+    topN: config.topN,
+    now: clock(),
+    ...(config.capacity !== undefined && { capacity: config.capacity }),
+  });
   const stats = new IntakeStats();
   const posts = new PostLedger(engine, config.postMemory ?? DEFAULT_POST_MEMORY, clock);
   const reports = new IngestReports();
@@ -57,7 +64,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     return latest;
   };
 
-  const intake = await startLineIntake(config.ingest, posts, stats, reports, log);
+  const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
   const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(config.triggerMs, tick, clock) : undefined;
 
   return {
@@ -66,6 +73,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     posts,
     windows: engine.windowNames,
     tick,
+    ingested: () => engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
     subscribe(listener) {
@@ -78,7 +86,9 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     },
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
-      return { tag: name, windows: engine.countsOf(name) };
+      const errors = engine.errorsOf(name);
+      const estimated = Object.values(errors).some((e) => e > 0);
+      return { tag: name, windows: engine.countsOf(name), ...(estimated && { errors }) };
     },
     async close() {
       loop?.stop();

@@ -7,6 +7,7 @@ import net from "node:net";
 import { once } from "node:events";
 import { parseLine } from "../../shared/line-protocol.ts";
 import type { Logger } from "../log/logger.ts";
+import type { CountingEngine } from "./counting-engine.ts";
 import type { IngestReports } from "./ingest-reports.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import { LineSplitter } from "./line-splitter.ts";
@@ -27,6 +28,7 @@ export interface LineIntake {
 
 export async function startLineIntake(
   options: LineIntakeOptions,
+  engine: CountingEngine,
   posts: PostLedger,
   stats: IntakeStats,
   reports: IngestReports,
@@ -42,6 +44,8 @@ export async function startLineIntake(
     log.info({ peer }, "ingest connection opened");
     const splitter = new LineSplitter(maxLineBytes, {
       reject: (reason) => stats.reject(reason),
+      // Plain lines carry no id, so the fast path may skip the post ledger.
+      plain: (bytes, start, end) => engine.ingestPlainLine(bytes, start, end),
       line: (text) => {
         const parsed = parseLine(text);
         switch (parsed.kind) {

@@ -37,6 +37,7 @@ const FLAGS = {
   trigger: "TRIGGER_INTERVAL",
   windows: "WINDOWS",
   "top-n": "TOP_N",
+  capacity: "ENGINE_CAPACITY",
   "log-level": "LOG_LEVEL",
   "log-format": "LOG_FORMAT",
   "queue-lines": "INGEST_QUEUE_LINES",
@@ -89,6 +90,7 @@ const schema = z.object({
     .default(10_000),
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
+  ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   DEMO: z.stringbool().default(false),
@@ -116,6 +118,8 @@ export interface Config extends IngestSettings {
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
+  /** Most distinct tags the engine holds; counts are exact below it, estimates with error bounds past it. */
+  readonly capacity: number;
   readonly log: { readonly level: Env["LOG_LEVEL"]; readonly format: Env["LOG_FORMAT"] };
   /** True when the ingestor must use the built-in simulated server: forced, or no token given. */
   readonly demo: boolean;
@@ -223,6 +227,7 @@ function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: 
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,
+    capacity: env.ENGINE_CAPACITY,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     demo,
     demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },
