@@ -19,6 +19,12 @@ export const topEntrySchema = z.object({
   count,
   rank: z.number().int().positive(),
   /**
+   * Present only when the aggregator has more distinct tags than its capacity and this count is an
+   * estimate: the true count is at most this far from `count` (a complete window may overcount by
+   * it, a sliding window undercount). Absent means exact.
+   */
+  error: count.optional(),
+  /**
    * The tag's count in this window at the last ticks, oldest first, ending with `count`: what a
    * sparkline draws. Snapshots carry it (as far back as the server has followed the tag, at most
    * `HISTORY_TICKS` values); `/api/top` leaves it out.
@@ -33,6 +39,40 @@ export const windowTopSchema = z.object({
   top: z.array(topEntrySchema),
 });
 export type WindowTop = z.infer<typeof windowTopSchema>;
+
+/**
+ * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
+ * connected ingestors, the snapshot's `ingest`.
+ */
+export const ingestReportSchema = z.object({
+  /** `update` events received from every followed server, duplicates included. */
+  statuses: count,
+  /** Posts forwarded: first seen, not filtered. */
+  forwarded: count,
+  /** Hashtags in the forwarded posts. */
+  tags: count,
+  /** `status.update` events received. */
+  edits: count,
+  /** `delete` events received. */
+  deletes: count,
+  /** `update` events per second over the ingestor's last report interval. */
+  statusesPerSecond: z.number().nonnegative(),
+  /** Forwarded hashtags per second over the same interval. */
+  tagsPerSecond: z.number().nonnegative(),
+  /** Connections to Mastodon servers opened again after one was lost or failed. */
+  reconnects: count,
+  /** Copies of a post already seen, through another server or twice on one. */
+  duplicates: count,
+  /** Posts left out by the ingestor's filters, by reason (`language`, `tag`, `bot`, ...). */
+  filtered: z.record(z.string(), count),
+  /** Lines waiting for the aggregator. */
+  queued: count,
+  /** Lines lost because the queue was full. */
+  dropped: count,
+  /** Mastodon streaming connections open right now. */
+  connected: count,
+});
+export type IngestReport = z.infer<typeof ingestReportSchema>;
 
 export const statsSchema = z.object({
   /** Lines counted since start (lines that carried at least one valid tag). */
@@ -82,6 +122,11 @@ export const snapshotSchema = z.object({
   instances: z.array(z.string()),
   windows: z.array(windowTopSchema),
   stats: statsSchema,
+  /**
+   * The connected ingestors' own figures, summed; absent until one has reported. Beside `stats`,
+   * not in it: `stats` holds only counts, which screens list by key.
+   */
+  ingest: ingestReportSchema.optional(),
   startedAt,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -102,6 +147,8 @@ export type TopResponse = z.infer<typeof topResponseSchema>;
 export const tagCountsResponseSchema = z.object({
   tag: z.string(),
   windows: z.record(z.string(), count),
+  /** Present only when some count is an estimate: per window, how far it may be from the truth. */
+  errors: z.record(z.string(), count).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

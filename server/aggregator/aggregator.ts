@@ -7,11 +7,14 @@ import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { HISTORY_TICKS, triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
+import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
-import { CountingEngine } from "./counting-engine.ts";
+import { CountingEngine, type EngineCounters } from "./counting-engine.ts";
+import { IngestReports } from "./ingest-reports.ts";
 import { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
+import { PostLedger } from "./post-ledger.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
 import { TagHistory } from "./tag-history.ts";
 import { windowsShorterThan } from "./trigger-interval.ts";
@@ -20,13 +23,17 @@ import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 export interface Aggregator extends SnapshotFeed {
   readonly intake: LineIntake["address"];
   readonly stats: IntakeStats;
+  /** What edits and deletions did. */
+  readonly posts: PostLedger;
+  /** Lines and tags taken in so far, before the next tick folds them in (for load tests). */
+  ingested(): EngineCounters;
   /** Runs one trigger now: what the trigger loop calls. */
   tick(): PublishedSnapshot;
   close(): Promise<void>;
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "title">>;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "postMemory" | "capacity" | "title">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -35,8 +42,15 @@ export interface AggregatorOptions {
 
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
   const startedAt = clock();
-  const engine = new CountingEngine({ windows: config.windows, topN: config.topN, now: startedAt });
+  const engine = new CountingEngine({
+    windows: config.windows,
+    topN: config.topN,
+    now: startedAt,
+    ...(config.capacity !== undefined && { capacity: config.capacity }),
+  });
   const stats = new IntakeStats();
+  const posts = new PostLedger(engine, config.postMemory ?? DEFAULT_POST_MEMORY, clock);
+  const reports = new IngestReports();
   const history = new TagHistory(engine.windowNames, HISTORY_TICKS);
   let settings: SnapshotSettings = {
     triggerMs: config.triggerMs,
@@ -51,7 +65,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   };
 
   const publish = (): PublishedSnapshot => {
-    const snapshot = buildSnapshot(engine.latest, stats, settings, history);
+    const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total());
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
@@ -61,18 +75,20 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     history.record(result.windows, (tag) => engine.countsOf(tag));
     latest = publish();
     broadcast(latest.json);
-    log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats }, "tick");
+    log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats, posts: posts.stats }, "tick");
     return latest;
   };
 
-  const intake = await startLineIntake(config.ingest, engine, stats, log);
+  const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
   const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(config.triggerMs, tick, clock) : undefined;
 
   return {
     intake: intake.address,
     stats,
+    posts,
     windows: engine.windowNames,
     tick,
+    ingested: () => engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
     subscribe(listener: (frame: string) => void) {
@@ -85,7 +101,9 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     },
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
-      return { tag: name, windows: engine.countsOf(name) };
+      const errors = engine.errorsOf(name);
+      const estimated = Object.values(errors).some((e) => e > 0);
+      return { tag: name, windows: engine.countsOf(name), ...(estimated && { errors }) };
     },
     setTriggerInterval(ms: number): string | undefined {
       const bounds = triggerBoundsProblem(ms);

@@ -22,6 +22,12 @@ export class CountArray {
     return next;
   }
 
+  /** Makes room for ids below `length`, so that a batch can write `values` directly. */
+  ensure(length: number): Float64Array {
+    if (length > this.#values.length) this.#grow(length);
+    return this.#values;
+  }
+
   /** The backing array, for scans; entries past the highest id touched are 0. */
   get values(): Float64Array {
     return this.#values;

@@ -5,7 +5,6 @@
  * trigger is therefore proportional to the distinct tags of one trigger interval, never to the
  * total history.
  */
-import { CountArray } from "./count-array.ts";
 
 export interface ClosedBucket {
   /** The epoch of the trigger that closed this bucket. */
@@ -18,38 +17,64 @@ export interface ClosedBucket {
 }
 
 export class OpenBucket {
-  readonly #deltas = new CountArray();
+  #deltas = new Float64Array(1024);
   /** Generation stamp per id: an id is listed once per bucket even if its delta returns to 0. */
-  readonly #stamp = new CountArray();
+  #stamps = new Uint32Array(1024);
   #generation = 1;
-  #touched: number[] = [];
+  #touched = new Uint32Array(1024);
+  #touchedCount = 0;
 
   add(id: number, delta: number): void {
-    if (this.#stamp.get(id) !== this.#generation) {
-      this.#stamp.add(id, this.#generation - this.#stamp.get(id));
-      this.#touched.push(id);
+    if (id >= this.#deltas.length) this.#grow(id + 1);
+    if (this.#stamps[id] !== this.#generation) {
+      this.#stamps[id] = this.#generation;
+      if (this.#touchedCount === this.#touched.length) this.#touched = grown(this.#touched, this.#touchedCount + 1);
+      this.#touched[this.#touchedCount++] = id;
     }
-    this.#deltas.add(id, delta);
+    this.#deltas[id] = (this.#deltas[id] as number) + delta;
+  }
+
+  /** What `id` has gathered since the last close. */
+  deltaOf(id: number): number {
+    return id < this.#deltas.length && this.#stamps[id] === this.#generation ? (this.#deltas[id] as number) : 0;
+  }
+
+  /** What the bucket holds now, without closing it. */
+  entries(): { ids: Uint32Array; deltas: Float64Array } {
+    const ids = this.#touched.slice(0, this.#touchedCount);
+    return { ids, deltas: Float64Array.from(ids, (id) => this.#deltas[id] as number) };
   }
 
   get isEmpty(): boolean {
-    return this.#touched.length === 0;
+    return this.#touchedCount === 0;
   }
 
   /** Closes the bucket at `closedAt` and leaves this one empty for the next interval. */
   close(epoch: number, closedAt: number): ClosedBucket {
-    const touched = this.#touched;
-    const ids = new Uint32Array(touched.length);
-    const deltas = new Float64Array(touched.length);
-    for (let i = 0; i < touched.length; i++) {
-      const id = touched[i] as number;
-      const delta = this.#deltas.get(id);
-      ids[i] = id;
-      deltas[i] = delta;
-      this.#deltas.add(id, -delta);
+    const count = this.#touchedCount;
+    const ids = this.#touched.slice(0, count);
+    const deltas = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] as number;
+      deltas[i] = this.#deltas[id] as number;
+      this.#deltas[id] = 0;
     }
-    this.#touched = [];
+    this.#touchedCount = 0;
     this.#generation++;
     return { epoch, closedAt, ids, deltas };
   }
+
+  #grow(minLength: number): void {
+    this.#deltas = grown(this.#deltas, minLength);
+    this.#stamps = grown(this.#stamps, minLength);
+  }
+}
+
+/** A copy of `array` at least `minLength` long, doubling so that growth is amortised O(1). */
+export function grown<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(array: T, minLength: number): T {
+  let length = Math.max(1, array.length) * 2;
+  while (length < minLength) length *= 2;
+  const next = new (array.constructor as new (length: number) => T)(length);
+  next.set(array);
+  return next;
 }

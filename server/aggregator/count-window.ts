@@ -19,7 +19,11 @@ export interface CountWindow {
 /** Adds (sign 1) or subtracts (sign -1) a closed bucket into totals. */
 export function applyBucket(totals: CountArray, bucket: ClosedBucket, sign: 1 | -1): void {
   const { ids, deltas } = bucket;
+  let highest = 0;
+  for (let i = 0; i < ids.length; i++) highest = Math.max(highest, ids[i] as number);
+  const values = totals.ensure(highest + 1);
   for (let i = 0; i < ids.length; i++) {
-    totals.add(ids[i] as number, sign * (deltas[i] as number));
+    const id = ids[i] as number;
+    values[id] = (values[id] as number) + sign * (deltas[i] as number);
   }
 }

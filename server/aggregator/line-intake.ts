@@ -8,8 +8,10 @@ import { once } from "node:events";
 import { parseLine } from "../../shared/line-protocol.ts";
 import type { Logger } from "../log/logger.ts";
 import type { CountingEngine } from "./counting-engine.ts";
+import type { IngestReports } from "./ingest-reports.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import { LineSplitter } from "./line-splitter.ts";
+import type { PostLedger } from "./post-ledger.ts";
 
 export interface LineIntakeOptions {
   readonly host: string;
@@ -27,7 +29,9 @@ export interface LineIntake {
 export async function startLineIntake(
   options: LineIntakeOptions,
   engine: CountingEngine,
+  posts: PostLedger,
   stats: IntakeStats,
+  reports: IngestReports,
   log: Logger,
 ): Promise<LineIntake> {
   const maxLineBytes = options.maxLineBytes ?? 64 * 1024;
@@ -40,12 +44,24 @@ export async function startLineIntake(
     log.info({ peer }, "ingest connection opened");
     const splitter = new LineSplitter(maxLineBytes, {
       reject: (reason) => stats.reject(reason),
+      // Plain lines carry no id, so the fast path may skip the post ledger.
+      plain: (bytes, start, end) => engine.ingestPlainLine(bytes, start, end),
       line: (text) => {
         const parsed = parseLine(text);
         switch (parsed.kind) {
           case "tags":
-            engine.ingest(parsed.tags);
+            posts.post(parsed.tags, parsed.meta);
             stats.invalidTags += parsed.invalidTags;
+            break;
+          case "update":
+            posts.update(parsed.id, parsed.tags);
+            stats.invalidTags += parsed.invalidTags;
+            break;
+          case "delete":
+            posts.delete(parsed.id);
+            break;
+          case "stats":
+            reports.reported(socket, parsed.report);
             break;
           case "hello":
             stats.announced(socket, parsed.hello);
@@ -65,6 +81,7 @@ export async function startLineIntake(
     socket.on("close", () => {
       sockets.delete(socket);
       stats.disconnected(socket);
+      reports.disconnected(socket);
       log.info({ peer }, "ingest connection closed");
     });
   });

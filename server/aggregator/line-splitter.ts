@@ -11,6 +11,11 @@ import { isUtf8 } from "node:buffer";
 export type FramingReject = "too-long" | "invalid-utf8";
 
 export interface LineSink {
+  /**
+   * Offered each complete line's bytes first, before any decoding: returns true when it has taken
+   * the line, false to have it decoded and passed to `line`.
+   */
+  plain?(bytes: Buffer, start: number, end: number): boolean;
   line(text: string): void;
   reject(reason: FramingReject): void;
 }
@@ -42,10 +47,10 @@ export class LineSplitter {
       if (this.#discarding) {
         this.#discarding = false;
       } else if (this.#pendingBytes === 0) {
-        this.#emit(chunk.subarray(start, end));
+        this.#emit(chunk, start, end);
       } else {
         this.#keep(chunk.subarray(start, end));
-        if (!this.#discarding) this.#emit(Buffer.concat(this.#pending, this.#pendingBytes));
+        if (!this.#discarding) this.#emitWhole(Buffer.concat(this.#pending, this.#pendingBytes));
         this.#discarding = false;
       }
       this.#pending = [];
@@ -56,7 +61,7 @@ export class LineSplitter {
 
   /** The peer closed: a last line without its newline still counts. */
   end(): void {
-    if (!this.#discarding && this.#pendingBytes > 0) this.#emit(Buffer.concat(this.#pending, this.#pendingBytes));
+    if (!this.#discarding && this.#pendingBytes > 0) this.#emitWhole(Buffer.concat(this.#pending, this.#pendingBytes));
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#discarding = false;
@@ -75,9 +80,15 @@ export class LineSplitter {
     this.#pendingBytes += part.length;
   }
 
-  #emit(bytes: Buffer): void {
-    if (bytes.length > this.#maxLineBytes) this.#sink.reject("too-long");
-    else if (!isUtf8(bytes)) this.#sink.reject("invalid-utf8");
-    else this.#sink.line(bytes.toString("utf8"));
+  #emitWhole(bytes: Buffer): void {
+    this.#emit(bytes, 0, bytes.length);
+  }
+
+  /** One line, `bytes[start..end)`: offered to the fast path, else checked and decoded. */
+  #emit(bytes: Buffer, start: number, end: number): void {
+    if (end - start > this.#maxLineBytes) this.#sink.reject("too-long");
+    else if (this.#sink.plain?.(bytes, start, end) === true) return;
+    else if (!isUtf8(bytes.subarray(start, end))) this.#sink.reject("invalid-utf8");
+    else this.#sink.line(bytes.toString("utf8", start, end));
   }
 }

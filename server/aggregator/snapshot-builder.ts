@@ -1,5 +1,5 @@
 /** Turns an engine tick and the intake's bookkeeping into the wire's `snapshot` and `hello`. */
-import { PROTOCOL_VERSION, type Hello, type Snapshot } from "../../shared/messages.ts";
+import { PROTOCOL_VERSION, type Hello, type IngestReport, type Snapshot } from "../../shared/messages.ts";
 import type { TickResult } from "./counting-engine.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import type { TagHistory } from "./tag-history.ts";
@@ -13,7 +13,13 @@ export interface SnapshotSettings {
   readonly startedAt: number;
 }
 
-export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: SnapshotSettings, history: TagHistory): Snapshot {
+export function buildSnapshot(
+  tick: TickResult,
+  intake: IntakeStats,
+  settings: SnapshotSettings,
+  history: TagHistory,
+  ingest?: IngestReport,
+): Snapshot {
   return {
     type: "snapshot",
     v: PROTOCOL_VERSION,
@@ -33,6 +39,7 @@ export function buildSnapshot(tick: TickResult, intake: IntakeStats, settings: S
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
     },
+    ...(ingest !== undefined && { ingest }),
     startedAt: new Date(settings.startedAt).toISOString(),
   };
 }

@@ -1,16 +1,28 @@
 /**
- * `npm run ingest`: follows a Mastodon stream and writes one line per post to the aggregator.
- * Without MASTODON_TOKEN (or with --demo) it first starts the built-in simulated Mastodon server
- * in this process and follows that one, through the same masto client and sockets as a live run.
+ * `npm run ingest`: follows the Mastodon servers of MASTODON_URL and writes one line per post to
+ * the aggregator. Without any token (or with --demo) it first starts the built-in simulated
+ * Mastodon server in this process and follows that one, through the same masto client and sockets
+ * as a live run. `--replay FILE` plays a recording instead; `--listen PORT` serves the lines to
+ * whoever connects (with `--format plain`, exactly what Spark's socket source reads).
+ *
+ * A failure that reconnecting cannot fix (a refused token, an unreadable recording) ends the
+ * process with one plain message on stderr and exit code 1.
  */
 import { runSimulatedMastodon } from "../demo/run-simulated-mastodon.ts";
-import { startIngestor, type MastodonTarget } from "../ingestor/ingestor.ts";
+import { startIngestor, type IngestInput, type IngestOutput } from "../ingestor/ingestor.ts";
 import { runMain } from "./run-main.ts";
 
+function failWith(error: unknown): never {
+  process.stderr.write(`ingest: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
 await runMain("ingest", async (config, log) => {
-  let target: MastodonTarget;
   let demo: Awaited<ReturnType<typeof runSimulatedMastodon>> | undefined;
-  if (config.demo) {
+  let input: IngestInput;
+  if (config.replay !== undefined) {
+    input = { kind: "replay", ...config.replay };
+  } else if (config.demo) {
     demo = await runSimulatedMastodon({
       port: 0,
       streamingPort: 0,
@@ -19,23 +31,45 @@ await runMain("ingest", async (config, log) => {
       logger: log.child({ component: "simulated-mastodon" }),
     });
     log.warn("DEMO MODE: no MASTODON_TOKEN set; streaming from the built-in simulated Mastodon server");
-    target = {
-      instanceUrl: demo.server.restUrl,
-      token: demo.server.token,
-      source: "demo",
-      instanceName: demo.server.domain,
-    };
+    const { restUrl, token, domain } = demo.server;
+    input = { kind: "live", targets: [{ instanceUrl: restUrl, token, instanceName: domain }], stream: config.mastodon.stream, source: "demo", record: config.record };
   } else {
-    target = {
-      instanceUrl: config.mastodon.url,
-      token: config.mastodon.token ?? "",
-      streamingUrl: config.mastodon.streamingUrl,
-      source: "live",
-    };
+    const targets = config.mastodon.instances.map(({ url, token, streamingUrl }) => ({ instanceUrl: url, token, streamingUrl }));
+    input = { kind: "live", targets, stream: config.mastodon.stream, source: "live", record: config.record };
   }
-  const ingestor = await startIngestor({ target, config, log });
-  return async () => {
+  const output: IngestOutput =
+    config.output.listenPort === undefined
+      ? { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines: config.ingest.queueLines }
+      : { kind: "listen", host: config.ingest.host, port: config.output.listenPort };
+
+  const ingestor = await startIngestor({
+    input,
+    output,
+    format: config.output.format,
+    filters: config.filters,
+    memory: config.postMemory,
+    silenceTimeoutMs: config.mastodon.silenceTimeoutMs,
+    backoff: config.reconnect,
+    log,
+  }).catch(async (error: unknown) => {
+    await demo?.close();
+    failWith(error);
+  });
+  const stop = async (): Promise<void> => {
     await ingestor.stop();
     await demo?.close();
   };
+  ingestor.done.then(
+    async () => {
+      // A live run ends only when stopped; a replay ends when the recording does.
+      if (input.kind !== "replay") return;
+      await stop();
+      process.exit(0);
+    },
+    async (error: unknown) => {
+      await stop();
+      failWith(error);
+    },
+  );
+  return stop;
 });

@@ -8,7 +8,13 @@ const STATIC_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
 
 await runMain("serve", async (config, log) => {
   const aggregator = await startAggregator({ config, log });
-  const app = await buildApp({ feed: aggregator, log, staticDir: STATIC_DIR, adminToken: config.adminToken });
+  const app = await buildApp({
+    feed: aggregator,
+    log,
+    staticDir: STATIC_DIR,
+    apiRateLimit: config.http.apiRateLimit,
+    adminToken: config.adminToken,
+  });
   await app.listen({ host: config.http.host, port: config.http.port });
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(

@@ -17,7 +17,7 @@ try {
 }
 
 const tty = process.stdout.isTTY === true;
-if (config.demo) {
+if (config.demo && config.replay === undefined) {
   const banner = [
     "",
     "  ━━ DEMO MODE ━━ no MASTODON_TOKEN is set.",

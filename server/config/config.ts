@@ -12,7 +12,11 @@ import { COMPLETE_WINDOW, parseDuration } from "../../shared/duration.ts";
 import { triggerBoundsProblem } from "../../shared/messages.ts";
 import type { WindowSpec } from "../aggregator/counting-engine.ts";
 import { windowsShorterThan } from "../aggregator/trigger-interval.ts";
+import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } from "./ingest-settings.ts";
+import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
+import { checked, duration, port, positiveInt } from "./variable-types.ts";
+
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -35,29 +39,17 @@ const FLAGS = {
   trigger: "TRIGGER_INTERVAL",
   windows: "WINDOWS",
   "top-n": "TOP_N",
+  capacity: "ENGINE_CAPACITY",
   "log-level": "LOG_LEVEL",
   "log-format": "LOG_FORMAT",
   "queue-lines": "INGEST_QUEUE_LINES",
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
+  "api-rate-limit": "API_RATE_LIMIT",
   title: "TITLE",
+  ...INGEST_FLAGS,
 } as const;
-
-const wholeNumber = (min: number, max: number) =>
-  z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
-const port = (fallback: number) => wholeNumber(0, 65535).default(fallback);
-const positiveInt = (fallback: number, max: number) => wholeNumber(1, max).default(fallback);
-
-const duration = (name: string) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: "custom", message: `${name}: "${text}" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const windows = z.string().transform((text, ctx) => {
   const specs: WindowSpec[] = [];
@@ -80,15 +72,17 @@ const stream = z.string().transform((text, ctx): MastodonStream => {
 });
 
 const schema = z.object({
-  MASTODON_URL: z.url({ protocol: /^https?$/, error: "MASTODON_URL must be an http(s) URL" }).default("https://mastodon.social"),
+  MASTODON_URL: checked(parseInstanceUrls).default(() => [new URL("https://mastodon.social")]),
   MASTODON_TOKEN: z.string().optional(),
   MASTODON_STREAM: stream.default({ kind: "public" }),
   MASTODON_STREAMING_URL: z.url({ protocol: /^wss?$/, error: "MASTODON_STREAMING_URL must be a ws(s) URL" }).optional(),
+  ...ingestVariables,
   INGEST_HOST: z.string().default("127.0.0.1"),
   INGEST_PORT: port(9876),
   INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
+  API_RATE_LIMIT: positiveInt(600, 1_000_000),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
     .superRefine((ms, ctx) => {
       const problem = triggerBoundsProblem(ms);
@@ -97,6 +91,7 @@ const schema = z.object({
     .default(10_000),
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
+  ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
   TITLE: z.string().trim().max(80, { error: "TITLE: at most 80 characters" }).optional(),
   // Long enough that guessing it over a rate-limited endpoint is hopeless.
   ADMIN_TOKEN: z.string().min(16, { error: "ADMIN_TOKEN: at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
@@ -110,18 +105,25 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
-export interface Config {
+export interface Config extends IngestSettings {
   readonly mastodon: {
+    /** The first listed server, and its token. */
     readonly url: string;
     readonly token: string | undefined;
     readonly stream: MastodonStream;
     readonly streamingUrl: string | undefined;
+    /** Every listed server, each with its own token. */
+    readonly instances: readonly MastodonInstance[];
+    /** No event and no ping for this long: the connection is dropped and made again. */
+    readonly silenceTimeoutMs: number;
   };
   readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: { readonly host: string; readonly port: number; readonly apiRateLimit: number };
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
+  /** Most distinct tags the engine holds; counts are exact below it, estimates with error bounds past it. */
+  readonly capacity: number;
   /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
   readonly title: string | undefined;
   /** Bearer token that `PUT /api/config` requires; without one the endpoint is disabled. Never logged. */
@@ -164,8 +166,22 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
       problems.push(`WINDOWS: a sliding window (${lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
     }
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  return toConfig(result.data, positionals);
+  if (!result.success) throw new ConfigError(problems);
+  const values = result.data;
+  const demo = values.DEMO || !anyTokenConfigured(merged);
+  const instances = resolveInstances(
+    values.MASTODON_URL,
+    {
+      variables: merged,
+      defaultToken: values.MASTODON_TOKEN,
+      streamingUrl: values.MASTODON_STREAMING_URL,
+      tokensRequired: !demo && values.INGEST_REPLAY === undefined,
+    },
+    problems,
+  );
+  const ingest = ingestSettings(values, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toConfig(values, { instances, demo, ingest }, positionals);
 }
 
 function parseFlags(argv: readonly string[], problems: string[]) {
@@ -194,23 +210,34 @@ function parseFlags(argv: readonly string[], problems: string[]) {
   }
 }
 
-function toConfig(env: Env, positionals: readonly string[]): Config {
+interface Resolved {
+  readonly instances: readonly MastodonInstance[];
+  readonly demo: boolean;
+  readonly ingest: IngestSettings;
+}
+
+function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: readonly string[]): Config {
+  const first = instances[0] as MastodonInstance;
   return deepFreeze({
     mastodon: {
-      url: env.MASTODON_URL.replace(/\/+$/, ""),
-      token: env.MASTODON_TOKEN,
+      url: first.url,
+      token: first.token,
       stream: env.MASTODON_STREAM,
       streamingUrl: env.MASTODON_STREAMING_URL,
+      instances,
+      silenceTimeoutMs: env.MASTODON_SILENCE_TIMEOUT,
     },
+    ...ingest,
     ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
-    http: { host: env.HOST, port: env.HTTP_PORT },
+    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,
+    capacity: env.ENGINE_CAPACITY,
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
-    demo: env.DEMO || env.MASTODON_TOKEN === undefined,
+    demo,
     demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },
     positionals,
   });

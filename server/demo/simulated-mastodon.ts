@@ -35,6 +35,10 @@ export interface SimulatedMastodonOptions {
   readonly updateDelayMs?: number;
   /** The simulated user's `chosen_languages`: other languages are filtered out. Default null (all). */
   readonly chosenLanguages?: readonly string[] | null;
+  /** The OAuth scopes of the accepted token. Default `["read"]`. */
+  readonly tokenScopes?: readonly string[];
+  /** Check scopes for the public and hashtag streams too (see token-scopes.ts). Default false. */
+  readonly scopedPublicStreams?: boolean;
   readonly logger?: DemoLogger;
 }
 
@@ -77,6 +81,7 @@ export async function startSimulatedMastodon(options: SimulatedMastodonOptions =
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
     updateDelayMs: options.updateDelayMs ?? 0,
     chosenLanguages: options.chosenLanguages ?? null,
+    tokenScopes: { scopes: options.tokenScopes ?? ["read"], scopedPublicStreams: options.scopedPublicStreams ?? false },
     logger,
   });
   await streaming.start();

@@ -21,7 +21,8 @@ export interface ResolvedChannel {
   readonly streamName: readonly string[];
 }
 
-const PLAIN_CHANNELS = new Set([
+/** The public timelines: channels without parameters that every token may stream. */
+export const PLAIN_CHANNELS: ReadonlySet<string> = new Set([
   "public",
   "public:media",
   "public:local",

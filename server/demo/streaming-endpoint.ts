@@ -23,6 +23,7 @@ import { StreamAuthenticationError } from "./streaming-errors.ts";
 import { StreamingSession } from "./streaming-session.ts";
 import { answerPlainRequest, STREAMING_PATH } from "./streaming-plain-http.ts";
 import { SubscriptionWatch } from "./subscription-watch.ts";
+import type { TokenScopes } from "./token-scopes.ts";
 import { refuseUpgrade } from "./upgrade-refusal.ts";
 import { authenticateUpgrade } from "./upgrade-token.ts";
 
@@ -35,6 +36,7 @@ export interface StreamingEndpointOptions {
   /** Holds `update`/`status.update` back this long while `delete` goes out at once. */
   readonly updateDelayMs: number;
   readonly chosenLanguages: readonly string[] | null;
+  readonly tokenScopes: TokenScopes;
   readonly logger: DemoLogger;
 }
 
@@ -156,6 +158,7 @@ export class StreamingEndpoint {
     const session = new StreamingSession(ws, {
       isSilent: () => this.silent,
       chosenLanguages: this.options.chosenLanguages,
+      tokenScopes: this.options.tokenScopes,
       onSubscriptionsChanged: () => this.watch.changed(this.subscriptions()),
       logger: this.options.logger,
     });

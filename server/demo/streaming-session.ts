@@ -13,14 +13,16 @@ import type { RawData, WebSocket } from "ws";
 
 import type { DemoLogger } from "./demo-logger.ts";
 import type { StreamEventName } from "./stream-event.ts";
-import { resolveChannel, type StreamParams } from "./stream-channels.ts";
+import { firstValue, resolveChannel, type StreamParams } from "./stream-channels.ts";
 import { StreamAuthenticationError, StreamRequestError } from "./streaming-errors.ts";
+import { checkScopes, type TokenScopes } from "./token-scopes.ts";
 
 export interface SessionPolicy {
   /** A silent server writes nothing at all: no events, pings, pongs or error frames. */
   isSilent(): boolean;
   /** Languages the simulated user reads; null lets everything through. */
   readonly chosenLanguages: readonly string[] | null;
+  readonly tokenScopes: TokenScopes;
   onSubscriptionsChanged(): void;
   readonly logger: DemoLogger;
 }
@@ -53,6 +55,8 @@ export class StreamingSession {
 
   subscribe(name: unknown, params: StreamParams): void {
     try {
+      // As the original: scopes first, then the channel (checkScopes, then channelNameToIds).
+      checkScopes(firstValue(name), this.policy.tokenScopes);
       const channel = resolveChannel(name, params);
       if (this.subscriptions.has(channel.key)) return;
       this.subscriptions.set(channel.key, channel.streamName);

@@ -4,9 +4,11 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
+import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
 import { health } from "./plugins/health.ts";
+import { securityHeaders } from "./plugins/security-headers.ts";
 import { snapshotSocket } from "./plugins/snapshot-socket.ts";
 import { topApi } from "./plugins/top-api.ts";
 import type { SnapshotFeed } from "./snapshot-feed.ts";
@@ -18,11 +20,20 @@ export interface AppOptions {
   readonly staticDir: string;
   /** Interval of the WebSocket ping that finds dead peers (default 30 s). */
   readonly heartbeatMs?: number;
+  /** Requests per minute a client may make to `/api/*` (default 600). */
+  readonly apiRateLimit?: number;
   /** Bearer token for `PUT /api/config`; without one, run-time changes are disabled (403). */
   readonly adminToken?: string | undefined;
 }
 
-export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000, adminToken }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  feed,
+  log,
+  staticDir,
+  heartbeatMs = 30_000,
+  apiRateLimit: perMinute = 600,
+  adminToken,
+}: AppOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -38,6 +49,8 @@ export async function buildApp({ feed, log, staticDir, heartbeatMs = 30_000, adm
     return reply.code(status).send({ error: error.message });
   });
 
+  await app.register(securityHeaders);
+  await app.register(apiRateLimit, { perMinute });
   await app.register(health, { feed });
   await app.register(topApi, { feed });
   await app.register(configApi, { feed, adminToken });

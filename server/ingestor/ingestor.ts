@@ -1,114 +1,136 @@
 /**
- * The ingestor: one Mastodon stream in, one line per status out to the aggregator.
+ * The ingestor: Mastodon streams in (one connection per server, or a recording played back), one
+ * line per post out, to the aggregator or to readers of its own port.
  *
  * It knows nothing of the aggregator but its address and the shared line protocol; the two meet
  * only on the socket.
  */
-import { encodeHelloLine, encodeTagLine } from "../../shared/line-protocol.ts";
-import type { Source } from "../../shared/messages.ts";
-import type { Config } from "../config/config.ts";
+import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
+import { encodeHelloLine, encodeStatsLine } from "../../shared/line-protocol.ts";
+import type { IngestReport, Source } from "../../shared/messages.ts";
+import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
+import { NO_FILTERS, type PostFilterSettings } from "../config/post-filters.ts";
 import type { Logger } from "../log/logger.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
-import { LineSender, type LineSenderStats } from "./line-sender.ts";
-import { followMastodonStream, type StreamEvent } from "./mastodon-stream-follower.ts";
-import { statusToTagLine } from "./status-line.ts";
-import { discoverStreamingUrl } from "./streaming-url.ts";
+import { IngestPipeline } from "./ingest-pipeline.ts";
+import { IngestStats } from "./ingest-stats.ts";
+import { startInput, type IngestInput } from "./ingest-input.ts";
+import type { LineOutput, LineOutputStats } from "./line-output.ts";
+import { LineSender } from "./line-sender.ts";
+import { LineServer } from "./line-server.ts";
+import { createPostFilter } from "./post-filter.ts";
+import { createPostWriter, type LineFormat } from "./post-line-writer.ts";
+import { PostTracker } from "./post-tracker.ts";
 
-export interface MastodonTarget {
-  readonly instanceUrl: string;
-  readonly token: string;
-  /** Skips discovery when set. */
-  readonly streamingUrl?: string | undefined;
-  readonly source: Source;
-  /** How the dashboard names where posts come from; defaults to the instance URL's host. */
-  readonly instanceName?: string;
-}
+export type { IngestInput, MastodonTarget } from "./ingest-input.ts";
 
-export interface IngestorCounters {
-  statuses: number;
-  tagged: number;
-  tags: number;
-  /** `status.update` and `delete` events, not applied yet. */
-  ignored: number;
-  reconnects: number;
+export type IngestOutput =
+  | { readonly kind: "aggregator"; readonly host: string; readonly port: number; readonly queueLines: number }
+  | { readonly kind: "listen"; readonly host: string; readonly port: number };
+
+export interface IngestorOptions {
+  readonly input: IngestInput;
+  readonly output: IngestOutput;
+  /** Default `json`. */
+  readonly format?: LineFormat;
+  /** Default: none. */
+  readonly filters?: PostFilterSettings;
+  /** How many posts, for how long, are remembered (duplicates, edits, deletes). */
+  readonly memory?: ExpiringMapLimits;
+  /** Default 75 s: above Mastodon's 30 s ping period. */
+  readonly silenceTimeoutMs?: number;
+  /** Reconnect policy towards the aggregator and the Mastodon servers (default 250 ms .. 30 s). */
+  readonly backoff?: BackoffPolicy;
+  readonly log: Logger;
+  /** How often a progress line is logged (default 30 s; 0 disables). */
+  readonly reportEveryMs?: number;
+  /** How often the figures are sent to the aggregator (default 5 s; 0 disables). */
+  readonly statsEveryMs?: number;
 }
 
 export interface Ingestor {
-  readonly counters: Readonly<IngestorCounters>;
-  readonly sender: LineSenderStats;
-  /** Resolves when the stream is stopped. */
+  readonly stats: IngestStats;
+  readonly output: LineOutputStats;
+  /** The figures as the aggregator receives them. */
+  report(): IngestReport;
+  /** The servers followed (or recorded), by name. */
+  readonly instances: readonly string[];
+  readonly source: Source;
+  /** The port readers connect to, with `listen` output. */
+  readonly listenPort: number | undefined;
+  /** Settles when the input ends: stopped, a replay played out, or a fatal error (rejects). */
   readonly done: Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface IngestorOptions {
-  readonly target: MastodonTarget;
-  readonly config: Pick<Config, "ingest" | "mastodon">;
-  readonly log: Logger;
-  /** How often a progress line is logged (default 30 s; 0 disables). */
-  readonly reportEveryMs?: number;
-  /** Reconnect policy towards the aggregator and the Mastodon server (default 250 ms .. 30 s). */
-  readonly backoff?: BackoffPolicy;
+export async function startIngestor(options: IngestorOptions): Promise<Ingestor> {
+  const { log, format = "json" } = options;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const abort = new AbortController();
+  const stats = new IngestStats();
+  const input = await startInput(options.input, {
+    backoff,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? 75_000,
+    signal: abort.signal,
+    stats,
+    log,
+  });
+  const hello = format === "json" ? encodeHelloLine({ source: input.source, instances: input.instances }) : undefined;
+  const output = await openOutput(options.output, hello, backoff, log);
+  const pipeline = new IngestPipeline(
+    new PostTracker(options.memory ?? DEFAULT_POST_MEMORY),
+    createPostFilter(options.filters ?? NO_FILTERS),
+    createPostWriter(format, output),
+    stats,
+  );
+  const report = (): IngestReport => stats.report(output.stats);
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, run: () => void): void => {
+    if (ms > 0) timers.push(setInterval(run, ms).unref());
+  };
+  stats.sampleRates(Date.now());
+  every(options.statsEveryMs ?? 5_000, () => {
+    stats.sampleRates(Date.now());
+    if (format === "json") output.sendIfConnected(encodeStatsLine(report()));
+  });
+  every(options.reportEveryMs ?? 30_000, () => log.info({ ...report(), skipped: Object.fromEntries(stats.skipped) }, "ingest progress"));
+
+  // Like the textbook's streamer, a listening ingestor starts streaming once someone reads.
+  const readerReady = output instanceof LineServer ? Promise.race([output.waitForReader(), aborted(abort.signal)]) : Promise.resolve();
+  if (output instanceof LineServer) log.info({ port: output.port }, "waiting for a reader before streaming");
+  const done = readerReady.then(() => (abort.signal.aborted ? undefined : input.run(pipeline)));
+  done.catch(() => abort.abort());
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stats,
+    get output() {
+      return output.stats;
+    },
+    report,
+    instances: input.instances,
+    source: input.source,
+    listenPort: output instanceof LineServer ? output.port : undefined,
+    done,
+    stop() {
+      stopped ??= (async () => {
+        abort.abort();
+        for (const timer of timers) clearInterval(timer);
+        await done.catch(() => {});
+        await input.close();
+        await output.close();
+      })();
+      return stopped;
+    },
+  };
 }
 
-export async function startIngestor({ target, config, log, reportEveryMs = 30_000, backoff = DEFAULT_BACKOFF }: IngestorOptions): Promise<Ingestor> {
-  const streamingUrl = target.streamingUrl ?? (await discoverStreamingUrl(target.instanceUrl));
-  const instance = target.instanceName ?? new URL(target.instanceUrl).host;
-  const sender = new LineSender(
-    {
-      host: config.ingest.host,
-      port: config.ingest.port,
-      maxQueueLines: config.ingest.queueLines,
-      helloLine: encodeHelloLine({ source: target.source, instances: [instance] }),
-      backoff,
-    },
-    log,
-  );
-  const counters: IngestorCounters = { statuses: 0, tagged: 0, tags: 0, ignored: 0, reconnects: 0 };
+async function openOutput(output: IngestOutput, hello: string | undefined, backoff: BackoffPolicy, log: Logger): Promise<LineOutput> {
+  if (output.kind === "listen") return LineServer.start({ host: output.host, port: output.port, greeting: hello }, log);
+  return new LineSender({ host: output.host, port: output.port, maxQueueLines: output.queueLines, helloLine: hello, backoff }, log);
+}
 
-  const onEvent = (event: StreamEvent): void => {
-    if (event.event !== "update") {
-      counters.ignored++;
-      return;
-    }
-    const line = statusToTagLine(event.payload);
-    counters.statuses++;
-    if (line.tags.length > 0) counters.tagged++;
-    counters.tags += line.tags.length;
-    sender.send(encodeTagLine(line));
-  };
-
-  const abort = new AbortController();
-  const report =
-    reportEveryMs > 0
-      ? setInterval(() => log.info({ ...counters, ...sender.stats }, "ingest progress"), reportEveryMs)
-      : undefined;
-  report?.unref();
-
-  const done = followMastodonStream(
-    {
-      streamingUrl,
-      token: target.token,
-      stream: config.mastodon.stream,
-      signal: abort.signal,
-      backoff,
-      onReconnect: () => counters.reconnects++,
-    },
-    onEvent,
-    log,
-  );
-
-  return {
-    counters,
-    get sender() {
-      return sender.stats;
-    },
-    done,
-    async stop() {
-      abort.abort();
-      clearInterval(report);
-      await done;
-      await sender.close();
-    },
-  };
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

@@ -8,26 +8,23 @@
 import net from "node:net";
 import type { Logger } from "../log/logger.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
+import type { LineOutput, LineOutputStats } from "./line-output.ts";
 
 export interface LineSenderOptions {
   readonly host: string;
   readonly port: number;
   /** Most lines kept while disconnected. */
   readonly maxQueueLines: number;
-  /** Sent first on every connection (with its newline). */
-  readonly helloLine: string;
+  /** Sent first on every connection (with its newline), if any. */
+  readonly helloLine?: string | undefined;
   readonly backoff?: BackoffPolicy;
 }
 
-export interface LineSenderStats {
-  readonly sent: number;
-  readonly dropped: number;
-  readonly queued: number;
+export interface LineSenderStats extends LineOutputStats {
   readonly connects: number;
-  readonly connected: boolean;
 }
 
-export class LineSender {
+export class LineSender implements LineOutput {
   readonly #options: LineSenderOptions;
   readonly #log: Logger;
   #socket: net.Socket | undefined;
@@ -50,13 +47,20 @@ export class LineSender {
 
   /** Sends one line (newline included) now, or queues it until the aggregator is back. */
   send(line: string): void {
-    if (this.#closed) return;
-    if (this.#connected && this.#queued === 0 && this.#socket !== undefined) {
-      this.#socket.write(line);
-      this.#sent++;
-      return;
-    }
+    if (this.#closed || this.#writeNow(line)) return;
     this.#enqueue(line);
+  }
+
+  /** Writes now if connected with nothing queued; otherwise the line is not needed any more. */
+  sendIfConnected(line: string): void {
+    if (!this.#closed) this.#writeNow(line);
+  }
+
+  #writeNow(line: string): boolean {
+    if (!this.#connected || this.#queued > 0 || this.#socket === undefined) return false;
+    this.#socket.write(line);
+    this.#sent++;
+    return true;
   }
 
   get stats(): LineSenderStats {
@@ -106,7 +110,7 @@ export class LineSender {
       this.#connects++;
       this.#attempt = 0;
       this.#log.info({ host, port, queued: this.#queued }, "connected to aggregator");
-      socket.write(this.#options.helloLine);
+      if (this.#options.helloLine !== undefined) socket.write(this.#options.helloLine);
       this.#flush(socket);
     });
     socket.on("error", (error) => {

@@ -49,4 +49,24 @@ describe("LineSplitter", () => {
     expect(lines).toEqual([]);
     expect(rejects).toEqual(["too-long"]);
   });
+
+  it("offers each line's bytes to the fast path first, also when the line spans chunks", () => {
+    const taken: string[] = [];
+    const lines: string[] = [];
+    const splitter = new LineSplitter(64, {
+      plain: (bytes, start, end) => {
+        const text = bytes.toString("latin1", start, end);
+        if (text.startsWith("{")) return false;
+        taken.push(text);
+        return true;
+      },
+      line: (l) => lines.push(l),
+      reject: () => undefined,
+    });
+    splitter.push(Buffer.from('rust go\n{"x"}\npyt'));
+    splitter.push(Buffer.from("hon\nlast"));
+    splitter.end();
+    expect(taken).toEqual(["rust go", "python", "last"]);
+    expect(lines).toEqual(['{"x"}']);
+  });
 });

@@ -2,67 +2,27 @@
  * Every hop real: simulated Mastodon server -> the ingestor (masto over WebSocket) -> TCP line
  * socket -> aggregator -> WebSocket client. Counts must arrive exactly.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../shared/messages.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
-import { startSimulatedMastodon, type SimulatedMastodon } from "../../server/demo/simulated-mastodon.ts";
-import { startIngestor, type Ingestor } from "../../server/ingestor/ingestor.ts";
-import { startHarness, type Harness } from "../support/aggregator-harness.ts";
+import type { SimulatedMastodon } from "../../server/demo/simulated-mastodon.ts";
+import type { Harness } from "../support/aggregator-harness.ts";
 import { freePort } from "../support/free-port.ts";
-import { silentLogger } from "../support/silent-logger.ts";
 import { recordWs } from "../support/ws-recorder.ts";
+import { harness, ingestor as startIngestorFor, onCleanup, simulatedMastodon, tickUntil, waitUntil } from "./ingest-fixture.ts";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
-
-async function simulatedMastodon(): Promise<SimulatedMastodon> {
-  const server = await startSimulatedMastodon();
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function harness(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness(options);
-  cleanups.push(() => h.close());
-  return h;
-}
-
-async function ingestor(server: SimulatedMastodon, ingestPort: number, queueLines = 1000): Promise<Ingestor> {
-  const started = await startIngestor({
-    target: { instanceUrl: server.restUrl, token: server.token, source: "demo", instanceName: server.domain },
-    config: {
-      ingest: { host: "127.0.0.1", port: ingestPort, queueLines },
-      mastodon: { url: server.restUrl, token: server.token, stream: { kind: "public" }, streamingUrl: undefined },
-    },
-    log: silentLogger,
-    reportEveryMs: 0,
-    backoff: { baseMs: 20, capMs: 200 },
-  });
-  cleanups.push(() => started.stop());
-  await server.waitForSubscription(["public"]);
-  return started;
-}
+const ingestor = (server: SimulatedMastodon, ingestPort: number, queueLines = 1000) =>
+  startIngestorFor([server], ingestPort, { output: { kind: "aggregator", host: "127.0.0.1", port: ingestPort, queueLines } });
 
 /** Ticks until the aggregator has counted `lines` lines (each tick is a real trigger). */
-async function tickUntilLines(h: Harness, lines: number, timeoutMs = 5000): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { snapshot } = h.aggregator.tick();
-    if (snapshot.stats.lines >= lines) return snapshot;
-    if (Date.now() > deadline) throw new Error(`only ${snapshot.stats.lines} of ${lines} lines arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
+const tickUntilLines = (h: Harness, lines: number, timeoutMs = 5000): Promise<Snapshot> =>
+  tickUntil(h, (snapshot) => snapshot.stats.lines >= lines, timeoutMs);
 
 describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
   it("delivers exact counts of the statuses' tags, normalised, to a WebSocket client", async () => {
     const h = await harness();
     const ws = await recordWs(h.wsUrl);
-    cleanups.push(() => ws.close());
+    onCleanup(() => ws.close());
     const server = await simulatedMastodon();
     const ing = await ingestor(server, h.aggregator.intake.port);
 
@@ -73,8 +33,6 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
       { id: "4", acct: "dave@other.example", tags: ["CAFÉ", "rust", "日本"] },
     ];
     for (const post of posts) expect(server.publish({ event: "update", status: craftStatus(post) })).toBe(1);
-    // Not counted yet (edits and deletes are a later feature), but must not disturb the counts.
-    server.publish({ event: "delete", status: craftStatus(posts[0] as (typeof posts)[0]) });
 
     const snapshot = await tickUntilLines(h, 4);
     const received = await ws.waitFor((m): m is Snapshot => m.type === "snapshot" && m.epoch === snapshot.epoch);
@@ -92,7 +50,7 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
     expect(received.stats).toEqual({ lines: 4, tags: 7, distinct: 4, rejected: 0, ingestors: 1 });
     expect(received.source).toBe("demo");
     expect(received.instances).toEqual(["mastodon.example"]);
-    expect(ing.counters).toEqual({ statuses: 4, tagged: 3, tags: 7, ignored: 1, reconnects: 0 });
+    expect(ing.report()).toMatchObject({ statuses: 4, forwarded: 4, tags: 7, duplicates: 0, reconnects: 0, connected: 1 });
   });
 
   it("queues lines while the aggregator is away and delivers them, in order, when it comes", async () => {
@@ -100,12 +58,12 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
     const server = await simulatedMastodon();
     const ing = await ingestor(server, port);
     for (let i = 0; i < 5; i++) server.publish({ event: "update", status: craftStatus({ id: `${i}`, acct: "a", tags: ["early"] }) });
-    await waitUntil(() => ing.sender.queued === 5);
+    await waitUntil(() => ing.output.queued === 5);
 
     const h = await harness({ ingestPort: port });
     const snapshot = await tickUntilLines(h, 5, 10_000);
     expect(snapshot.windows[1]?.top).toMatchObject([{ tag: "early", count: 5, rank: 1 }]);
-    expect(ing.sender).toMatchObject({ sent: 5, dropped: 0, queued: 0, connected: true });
+    expect(ing.output).toMatchObject({ sent: 5, dropped: 0, queued: 0, connected: true });
   });
 
   it("drops the oldest lines beyond the queue bound and counts them", async () => {
@@ -113,8 +71,8 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
     const server = await simulatedMastodon();
     const ing = await ingestor(server, port, 3);
     for (let i = 1; i <= 5; i++) server.publish({ event: "update", status: craftStatus({ id: `${i}`, acct: "a", tags: [`tag${i}`] }) });
-    await waitUntil(() => ing.counters.statuses === 5);
-    expect(ing.sender).toMatchObject({ dropped: 2, queued: 3 });
+    await waitUntil(() => ing.stats.statuses === 5);
+    expect(ing.output).toMatchObject({ dropped: 2, queued: 3 });
 
     const h = await harness({ ingestPort: port });
     const snapshot = await tickUntilLines(h, 3, 10_000);
@@ -123,10 +81,3 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -5,10 +5,10 @@
  *
  * Without `ADMIN_TOKEN` the change is disabled (403). A missing or wrong token gets 401, checked
  * before the body is validated; the comparison runs in constant time and the token is never logged.
- * Attempts are rate-limited per client address, so the token cannot be guessed online.
+ * Attempts are rate-limited per client address, so the token cannot be guessed online: a tighter
+ * limit on this route than the app's limiter (api-rate-limit.ts) applies to the rest of `/api/*`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { formatDuration, parseDuration } from "../../../shared/duration.ts";
 import type { ConfigResponse, ConfigUpdate } from "../../../shared/messages.ts";
@@ -53,8 +53,6 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
         .send({ error: "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)" });
     }
   };
-
-  await app.register(rateLimit, { global: false });
 
   app.get("/api/config", async () => current());
 

@@ -2,13 +2,17 @@
  * `GET /ws`: `hello` on connect, the latest snapshot at once, then every snapshot as it is made,
  * and a new `hello` whenever a setting changes.
  *
- * Each frame is serialised once by the aggregator and the same string goes to every open client. A ping every `heartbeatMs` finds dead peers: one that has not answered by the next ping
+ * Each frame is serialised once by the aggregator and encoded to UTF-8 once here; the same
+ * bytes go to every open client (sending a string would re-encode it per client). A ping every `heartbeatMs` finds dead peers: one that has not answered by the next ping
  * is terminated. On close, clients get 1001 (going away) before the server stops.
  */
 import websocket from "@fastify/websocket";
 import type { FastifyPluginAsync } from "fastify";
 import { WebSocket } from "ws";
 import type { SnapshotFeed } from "../snapshot-feed.ts";
+
+/** Sent as a text frame although given as bytes: the dashboard reads JSON text. */
+const TEXT_FRAME = { binary: false } as const;
 
 interface Options {
   feed: SnapshotFeed;
@@ -22,7 +26,8 @@ export const snapshotSocket: FastifyPluginAsync<Options> = async (app, { feed, h
   const clients = new Set<WebSocket>();
 
   const unsubscribe = feed.subscribe((frame) => {
-    for (const socket of clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+    const bytes = Buffer.from(frame, "utf8");
+    for (const socket of clients) if (socket.readyState === WebSocket.OPEN) socket.send(bytes, TEXT_FRAME);
   });
 
   const heartbeat = setInterval(() => {

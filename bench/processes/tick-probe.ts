@@ -1,0 +1,72 @@
+/**
+ * Tick cost with a million distinct tags: every name is counted once, a Zipf stream on top, then
+ * each measured tick follows one trigger interval of traffic (as at 1 M lines/s and a 100 ms
+ * trigger). "engine" times `CountingEngine.tick` (fold the interval into 15m and complete, update
+ * both tops); "naive" times a full sort of its Map for each of the two windows.
+ */
+import { CountingEngine } from "../../server/aggregator/counting-engine.ts";
+import { childOptions, monotonicMs, tell } from "../support/child.ts";
+import { NaiveCounter } from "../support/naive-counter.ts";
+import { loadCorpus, nameArena, type CorpusSpec } from "../support/zipf-corpus.ts";
+
+interface Options {
+  readonly subject: "engine" | "naive";
+  readonly corpus: CorpusSpec;
+  readonly ticks: number;
+  readonly linesPerTick: number;
+  /** Lines counted before the first measured tick. */
+  readonly warmLines: number;
+  readonly triggerMs: number;
+}
+
+const options = childOptions<Options>();
+const needed = options.warmLines + options.ticks * options.linesPerTick;
+const corpus = loadCorpus(options.corpus);
+if (corpus.lines < needed) throw new Error(`the corpus has ${corpus.lines} lines, the probe needs ${needed}`);
+const names = nameArena(options.corpus.distinct);
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Calls `take(start, end)` for each of the next `count` lines of the corpus, from byte `at`. */
+function lines(at: number, count: number, take: (start: number, end: number) => void): number {
+  let start = at;
+  for (let i = 0; i < count && start < corpus.bytes.length; i++) {
+    const end = corpus.bytes.indexOf(0x0a, start);
+    take(start, end);
+    start = end + 1;
+  }
+  return start;
+}
+
+const durations: number[] = [];
+if (options.subject === "engine") {
+  const engine = new CountingEngine({ windows: [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }], topN: 20, now: T0 });
+  for (let rank = 0; rank < options.corpus.distinct; rank++) {
+    engine.ingestPlainLine(names.bytes, names.offsets[rank] as number, names.offsets[rank + 1] as number);
+  }
+  let at = lines(0, options.warmLines, (s, e) => engine.ingestPlainLine(corpus.bytes, s, e));
+  let now = T0 + options.triggerMs;
+  engine.tick(now);
+  for (let tick = 0; tick < options.ticks; tick++) {
+    at = lines(at, options.linesPerTick, (s, e) => engine.ingestPlainLine(corpus.bytes, s, e));
+    now += options.triggerMs;
+    const started = monotonicMs();
+    engine.tick(now);
+    durations.push(monotonicMs() - started);
+  }
+  tell({ type: "done", durations, distinct: engine.ingested.distinct });
+} else {
+  const counter = new NaiveCounter();
+  for (let rank = 0; rank < options.corpus.distinct; rank++) {
+    counter.ingestLine(names.bytes.toString("latin1", names.offsets[rank], names.offsets[rank + 1]));
+  }
+  let at = lines(0, options.warmLines, (s, e) => counter.ingestLine(corpus.bytes.toString("latin1", s, e)));
+  for (let tick = 0; tick < options.ticks; tick++) {
+    at = lines(at, options.linesPerTick, (s, e) => counter.ingestLine(corpus.bytes.toString("latin1", s, e)));
+    const started = monotonicMs();
+    counter.top(20);
+    counter.top(20);
+    durations.push(monotonicMs() - started);
+  }
+  tell({ type: "done", durations, distinct: counter.counts.size });
+}
+process.exit(0);

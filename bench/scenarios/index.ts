@@ -1,0 +1,9 @@
+/** Every scenario of the suite, in the order they run. */
+import type { Scenario } from "../support/figure.ts";
+import { ingestThroughput } from "./ingest-throughput.ts";
+import { tickCost } from "./tick-cost.ts";
+import { latency } from "./latency.ts";
+import { fanOut } from "./fan-out.ts";
+import { boundedMemory } from "./bounded-memory.ts";
+
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory];

@@ -1,0 +1,71 @@
+/**
+ * Target 1: hashtag occurrences counted per second over real TCP into the windowed engine
+ * (windows 15m,complete), one core, Zipf tags (s = 1.1 over 1,000,000 ranks, 1-5 tags a line).
+ * The same bytes go to the naive baseline over the same socket path, and a prefix of them to a
+ * Redis sorted set with pipelined ZINCRBY.
+ */
+import { startChild } from "../support/child.ts";
+import type { Figure, Scenario, ScenarioContext } from "../support/figure.ts";
+import type { CorpusSpec } from "../support/zipf-corpus.ts";
+
+export const WINDOWS = "15m,complete";
+
+export function ingestCorpus(quick: boolean): CorpusSpec {
+  return { distinct: 1_000_000, exponent: 1.1, tags: quick ? 1_000_000 : 30_000_000, seed: 1 };
+}
+
+/** Floods `subject` with the corpus and returns tags per second from first write to last tag counted. */
+async function flood(subjectScript: string, subjectOptions: object, corpus: CorpusSpec): Promise<number> {
+  const sender = startChild("line-flood.ts", { corpus });
+  const subject = startChild(subjectScript, subjectOptions);
+  try {
+    const [{ ingestPort }, { tags }] = await Promise.all([subject.next("ready"), sender.next("ready")]);
+    const counted = subject.ask<{ type: string; at: number }>({ type: "await-tags", tags: Number(tags) }, "counted");
+    const sent = await sender.ask<{ type: string; startedAt: number }>({ type: "go", port: ingestPort }, "sent");
+    return Number(tags) / (((await counted).at - sent.startedAt) / 1000);
+  } finally {
+    await Promise.all([sender.stop(), subject.stop()]);
+  }
+}
+
+export async function redisZincrby(corpus: CorpusSpec, maxTags: number): Promise<{ perSecond?: number; topMs?: number; note?: string }> {
+  const feeder = startChild("redis-feeder.ts", { corpus, maxTags });
+  try {
+    await feeder.next("ready");
+    feeder.send({ type: "go" });
+    const result = await Promise.race([feeder.next<{ type: string; tags: number; ms: number; topMs: number }>("done"), feeder.next<{ type: string; reason: string }>("skipped")]);
+    if (result.type === "skipped") return { note: `(${String((result as { reason?: string }).reason)})` };
+    const done = result as { tags: number; ms: number; topMs: number };
+    return { perSecond: done.tags / (done.ms / 1000), topMs: done.topMs, note: `(first ${(done.tags / 1e6).toFixed(1)} M tags)` };
+  } finally {
+    await feeder.stop();
+  }
+}
+
+export const ingestThroughput: Scenario = {
+  name: "ingest",
+  title: "Ingest throughput over TCP",
+  async run({ quick, progress }: ScenarioContext): Promise<Figure[]> {
+    const corpus = ingestCorpus(quick);
+    progress(`tagstream: ${corpus.tags.toLocaleString()} tags over TCP into ${WINDOWS}`);
+    const engine = await flood("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: "1s" } }, corpus);
+    progress("naive split + Map over TCP");
+    const naive = await flood("naive-subject.ts", {}, corpus);
+    progress("Redis ZINCRBY pipeline");
+    const redis = await redisZincrby(corpus, quick ? 200_000 : 2_000_000);
+    return [
+      {
+        scenario: "ingest",
+        metric: "hashtags counted per second, TCP, 15m+complete",
+        unit: "M/s",
+        value: engine / 1e6,
+        higherIsBetter: true,
+        baselines: [
+          { name: "naive", value: naive / 1e6 },
+          { name: "Redis", value: redis.perSecond === undefined ? undefined : redis.perSecond / 1e6, ...(redis.note && { note: redis.note }) },
+        ],
+        target: 5,
+      },
+    ];
+  },
+};

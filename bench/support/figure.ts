@@ -1,0 +1,51 @@
+/** One measured figure of the suite, next to its baselines from the same run, and its target. */
+
+export interface Baseline {
+  readonly name: string;
+  /** Undefined when the baseline could not run (e.g. no Redis server). */
+  readonly value: number | undefined;
+  readonly note?: string;
+}
+
+export interface Figure {
+  readonly scenario: string;
+  readonly metric: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly higherIsBetter: boolean;
+  readonly baselines: readonly Baseline[];
+  /** Undefined for figures reported for information only. */
+  readonly target?: number;
+  readonly notes?: readonly string[];
+}
+
+export interface ScenarioContext {
+  readonly quick: boolean;
+  /** Progress for the person watching; not part of the report. */
+  progress(message: string): void;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  run(context: ScenarioContext): Promise<Figure[]>;
+}
+
+export function met(figure: Figure): boolean | undefined {
+  if (figure.target === undefined) return undefined;
+  return figure.higherIsBetter ? figure.value >= figure.target : figure.value <= figure.target;
+}
+
+/** How many times better than the baseline (>1 is better), whichever direction "better" is. */
+export function ratio(figure: Figure, baseline: Baseline): number | undefined {
+  if (baseline.value === undefined || baseline.value === 0 || figure.value === 0) return undefined;
+  return figure.higherIsBetter ? figure.value / baseline.value : baseline.value / figure.value;
+}
+
+/** Percentile `p` (0-100) of values, by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}

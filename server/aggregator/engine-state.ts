@@ -1,0 +1,39 @@
+/**
+ * Everything a counting engine is, as plain data: typed arrays and numbers that serialise to JSON
+ * or to binary, so that a restarted aggregator can take up where it stopped. Sliding windows keep
+ * their buckets only; their totals are recounted from them on restore.
+ */
+import type { ClosedBucket } from "./count-bucket.ts";
+import type { TickResult } from "./counting-engine.ts";
+import type { SpaceSavingState } from "./space-saving.ts";
+import type { InternerState } from "./tag-interner.ts";
+
+export const ENGINE_STATE_VERSION = 1;
+
+export type WindowState =
+  | { readonly kind: "complete"; readonly name: string; readonly totals: Float64Array }
+  | { readonly kind: "sliding"; readonly name: string; readonly buckets: readonly ClosedBucket[] };
+
+export interface EngineState {
+  readonly version: typeof ENGINE_STATE_VERSION;
+  /** The last tick: its epoch, time and tops, as `latest` showed them. */
+  readonly latest: TickResult;
+  readonly lines: number;
+  readonly tags: number;
+  /** Names admitted so far (the `distinct` counter under a capacity). */
+  readonly admissions: number;
+  readonly names: InternerState;
+  readonly windows: readonly WindowState[];
+  /** The all-time estimates, when a capacity is set and no complete window is configured. */
+  readonly estimates?: Float64Array;
+  /** The open interval's counts: ids and deltas. */
+  readonly open: { readonly ids: Uint32Array; readonly deltas: Float64Array };
+  /** Retractions waiting for the next tick, as (id, epoch) pairs. */
+  readonly retractions: Float64Array;
+  readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number };
+}
+
+/** Copies a bucket, so that state and engine never share the arrays retraction mutates. */
+export function copyBucket(bucket: ClosedBucket): ClosedBucket {
+  return { epoch: bucket.epoch, closedAt: bucket.closedAt, ids: bucket.ids.slice(), deltas: bucket.deltas.slice() };
+}

@@ -1,0 +1,151 @@
+/**
+ * A bound on the tags held at once, by Space-Saving (Metwally, Agrawal, El Abbadi, "Efficient
+ * computation of frequent and top-k elements in data streams", ICDT 2005), applied at each tick.
+ *
+ * While the distinct tags fit the capacity nothing is ever evicted and every count is exact. Past
+ * it, each tick evicts the held tags whose all-time estimates are smallest until the capacity is
+ * met, and the floor F, the largest estimate ever evicted, bounds the true count of every tag not
+ * held. A tag admitted later starts at F plus what it gathers (its error is F), so its estimate
+ * never undercounts: true <= estimate <= true + error. This batch form is Space-Saving merged with
+ * each interval's exact counts, which keeps its guarantees (Agarwal et al., "Mergeable summaries",
+ * PODS 2012): estimates sum to at most N, so F <= N / capacity, and any tag more frequent than
+ * N / capacity is held.
+ *
+ * The smallest estimates are found with a lazy min-heap: keys are the estimates when an id was
+ * pushed and only grow with traffic, so a root whose key is stale is re-keyed and pushed back, and
+ * the first fresh root is a true minimum.
+ */
+import { grown } from "./count-bucket.ts";
+
+export class SpaceSaving {
+  readonly capacity: number;
+  /** The largest estimate evicted so far: an upper bound on every unheld tag's count. */
+  floor = 0;
+  /** Per id: the error of its current tenure (the floor when it was admitted). */
+  #error = new Float64Array(1024);
+  /** Per id: the first epoch its current name counts from; entries of earlier epochs are another tag's. */
+  #tenure = new Float64Array(1024);
+  #heapIds = new Uint32Array(1024);
+  #heapKeys = new Float64Array(1024);
+  #heapSize = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** Records a new name in `id`, counting from `epoch`, with the current floor as its error. */
+  admit(id: number, epoch: number): void {
+    if (id >= this.#error.length) {
+      this.#error = grown(this.#error, id + 1);
+      this.#tenure = grown(this.#tenure, id + 1);
+    }
+    this.#error[id] = this.floor;
+    this.#tenure[id] = epoch;
+    this.#push(id, this.floor);
+  }
+
+  errorOf(id: number): number {
+    return id < this.#error.length ? (this.#error[id] as number) : 0;
+  }
+
+  /** True when an entry of `epoch` for `id` belongs to the name `id` holds now. */
+  current(id: number, epoch: number): boolean {
+    return id >= this.#tenure.length || epoch >= (this.#tenure[id] as number);
+  }
+
+  /** First epoch of `id`'s current tenure. */
+  tenureOf(id: number): number {
+    return id < this.#tenure.length ? (this.#tenure[id] as number) : 0;
+  }
+
+  /**
+   * Takes out the `count` held ids with the smallest `estimates`, raising the floor; after `epoch`
+   * none of their earlier entries counts for whatever name takes the id next.
+   */
+  evict(count: number, estimates: Float64Array, epoch: number): number[] {
+    const evicted: number[] = [];
+    while (evicted.length < count && this.#heapSize > 0) {
+      const id = this.#heapIds[0] as number;
+      const key = this.#heapKeys[0] as number;
+      const estimate = estimates[id] ?? 0;
+      this.#pop();
+      if (estimate > key) {
+        this.#push(id, estimate);
+        continue;
+      }
+      this.floor = Math.max(this.floor, estimate);
+      this.#error[id] = 0;
+      this.#tenure[id] = epoch + 1;
+      evicted.push(id);
+    }
+    return evicted;
+  }
+
+  #push(id: number, key: number): void {
+    if (this.#heapSize === this.#heapIds.length) {
+      this.#heapIds = grown(this.#heapIds, this.#heapSize + 1);
+      this.#heapKeys = grown(this.#heapKeys, this.#heapSize + 1);
+    }
+    const ids = this.#heapIds;
+    const keys = this.#heapKeys;
+    let i = this.#heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((keys[parent] as number) <= key) break;
+      ids[i] = ids[parent] as number;
+      keys[i] = keys[parent] as number;
+      i = parent;
+    }
+    ids[i] = id;
+    keys[i] = key;
+  }
+
+  #pop(): void {
+    const ids = this.#heapIds;
+    const keys = this.#heapKeys;
+    const size = --this.#heapSize;
+    const lastId = ids[size] as number;
+    const lastKey = keys[size] as number;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && (keys[child + 1] as number) < (keys[child] as number)) child++;
+      if ((keys[child] as number) >= lastKey) break;
+      ids[i] = ids[child] as number;
+      keys[i] = keys[child] as number;
+      i = child;
+    }
+    ids[i] = lastId;
+    keys[i] = lastKey;
+  }
+
+  /** Plain data for `exportState`. */
+  exportState(limit: number): SpaceSavingState {
+    return {
+      floor: this.floor,
+      error: this.#error.slice(0, limit),
+      tenure: this.#tenure.slice(0, limit),
+      heapIds: this.#heapIds.slice(0, this.#heapSize),
+      heapKeys: this.#heapKeys.slice(0, this.#heapSize),
+    };
+  }
+
+  /** Takes over exported state (same capacity). */
+  load(state: SpaceSavingState): void {
+    this.floor = state.floor;
+    this.#error = grown(Float64Array.from(state.error), state.error.length + 1);
+    this.#tenure = grown(Float64Array.from(state.tenure), state.tenure.length + 1);
+    this.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length + 1);
+    this.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length + 1);
+    this.#heapSize = state.heapIds.length;
+  }
+}
+
+export interface SpaceSavingState {
+  readonly floor: number;
+  readonly error: Float64Array;
+  readonly tenure: Float64Array;
+  readonly heapIds: Uint32Array;
+  readonly heapKeys: Float64Array;
+}

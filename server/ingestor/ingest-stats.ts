@@ -1,0 +1,64 @@
+/**
+ * The ingestor's own figures: what arrived, what went out, what was dropped and why. They are
+ * logged and sent to the aggregator as `stats` lines, which shows them on the dashboard.
+ */
+import type { IngestReport } from "../../shared/messages.ts";
+import type { LineOutputStats } from "./line-output.ts";
+import type { FilterReason } from "./post-filter.ts";
+import type { SkipReason } from "./post-tracker.ts";
+
+export class IngestStats {
+  /** `update` events received. */
+  statuses = 0;
+  /** New posts sent on. */
+  forwarded = 0;
+  /** Hashtags in the posts sent on. */
+  tags = 0;
+  edits = 0;
+  deletes = 0;
+  reconnects = 0;
+  /** Streaming connections open now. */
+  connected = 0;
+  /** Events whose payload lacked the fields the ingestor relies on. */
+  malformed = 0;
+  readonly skipped = new Map<SkipReason, number>();
+  readonly filtered = new Map<FilterReason, number>();
+  #rates = { statusesPerSecond: 0, tagsPerSecond: 0 };
+  #sample: { readonly at: number; readonly statuses: number; readonly tags: number } | undefined;
+
+  skip(reason: SkipReason, filter: FilterReason | undefined): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+    if (reason === "filtered" && filter !== undefined) this.filtered.set(filter, (this.filtered.get(filter) ?? 0) + 1);
+  }
+
+  /** Updates the per-second rates over the time since the previous call. */
+  sampleRates(now: number): void {
+    const previous = this.#sample;
+    this.#sample = { at: now, statuses: this.statuses, tags: this.tags };
+    if (previous === undefined || now <= previous.at) return;
+    const seconds = (now - previous.at) / 1000;
+    this.#rates = {
+      statusesPerSecond: round((this.statuses - previous.statuses) / seconds),
+      tagsPerSecond: round((this.tags - previous.tags) / seconds),
+    };
+  }
+
+  report(output: LineOutputStats): IngestReport {
+    return {
+      statuses: this.statuses,
+      forwarded: this.forwarded,
+      tags: this.tags,
+      edits: this.edits,
+      deletes: this.deletes,
+      ...this.#rates,
+      reconnects: this.reconnects,
+      duplicates: this.skipped.get("duplicate") ?? 0,
+      filtered: Object.fromEntries(this.filtered),
+      queued: output.queued,
+      dropped: output.dropped,
+      connected: this.connected,
+    };
+  }
+}
+
+const round = (value: number): number => Math.round(value * 100) / 100;

@@ -1,0 +1,104 @@
+/**
+ * The aggregator's Prometheus metrics (prom-client), in one registry per process.
+ *
+ * Totals the engine and the intake already keep (lines, tags, refusals by reason, connections)
+ * are read at scrape time through `collect`, so the hot path pays nothing for them; only events
+ * that exist nowhere else (tick durations, broadcast bytes, event-time lag) are recorded here.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export interface MetricsSources {
+  /** Lines, tag occurrences and distinct tags counted since start. */
+  counters(): { readonly lines: number; readonly tags: number; readonly distinct: number };
+  /** Lines refused at the intake, by reason. */
+  rejected(): ReadonlyMap<string, number>;
+  /** Ingest connections open now. */
+  ingestors(): number;
+  /** The current tick epoch. */
+  epoch(): number;
+}
+
+export class AggregatorMetrics {
+  readonly registry = new Registry();
+  readonly #tickSeconds: Histogram;
+  readonly #broadcastBytes: Counter;
+  readonly #clients: Gauge;
+  readonly #eventLag: Histogram;
+  #lastCheckpointAt: number | undefined;
+
+  constructor(sources: MetricsSources, now: () => number = Date.now) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const snapshotGauge = (name: string, help: string, read: () => number): Gauge =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    snapshotGauge("tagstream_lines_total", "Lines counted since start (one per post).", () => sources.counters().lines);
+    snapshotGauge("tagstream_tags_total", "Hashtag occurrences counted since start.", () => sources.counters().tags);
+    snapshotGauge("tagstream_distinct_tags", "Distinct tags seen since start.", () => sources.counters().distinct);
+    snapshotGauge("tagstream_ingestors", "Ingest connections open now.", () => sources.ingestors());
+    snapshotGauge("tagstream_ticks_total", "Triggers run since start.", () => sources.epoch());
+    new Gauge({
+      name: "tagstream_rejected_lines_total",
+      help: "Lines refused at the intake since start, by reason.",
+      labelNames: ["reason"],
+      registers,
+      collect() {
+        for (const [reason, n] of sources.rejected()) this.set({ reason }, n);
+      },
+    });
+    const lastCheckpoint = (): number | undefined => this.#lastCheckpointAt;
+    new Gauge({
+      name: "tagstream_checkpoint_age_seconds",
+      help: "Seconds since the last checkpoint was written (absent before the first).",
+      registers,
+      collect() {
+        const at = lastCheckpoint();
+        if (at !== undefined) this.set((now() - at) / 1000);
+      },
+    });
+    this.#tickSeconds = new Histogram({
+      name: "tagstream_tick_duration_seconds",
+      help: "Time to close an interval, advance every window and compute the tops.",
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    });
+    this.#broadcastBytes = new Counter({
+      name: "tagstream_broadcast_bytes_total",
+      help: "Snapshot bytes sent to WebSocket clients.",
+      registers,
+    });
+    this.#clients = new Gauge({ name: "tagstream_websocket_clients", help: "WebSocket clients connected now.", registers });
+    this.#eventLag = new Histogram({
+      name: "tagstream_event_time_lag_seconds",
+      help: "Arrival time minus the post's created_at, for lines that carry it.",
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers,
+    });
+  }
+
+  observeTick(seconds: number): void {
+    this.#tickSeconds.observe(seconds);
+  }
+
+  addBroadcast(bytes: number): void {
+    this.#broadcastBytes.inc(bytes);
+  }
+
+  setClients(count: number): void {
+    this.#clients.set(count);
+  }
+
+  observeEventLag(seconds: number): void {
+    this.#eventLag.observe(Math.max(0, seconds));
+  }
+
+  checkpointWritten(at: number): void {
+    this.#lastCheckpointAt = at;
+  }
+}

@@ -1,0 +1,51 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { TagInterner } from "../../server/aggregator/tag-interner.ts";
+
+describe("TagInterner", () => {
+  it("gives each name one id, from bytes or from strings alike", () => {
+    const interner = new TagInterner();
+    expect(interner.intern("rust")).toBe(0);
+    expect(interner.intern("café")).toBe(1);
+    const bytes = Buffer.from("xrusty", "latin1");
+    expect(interner.internBytes(bytes, 1, 5, hashOf("rust"))).toBe(0);
+    expect(interner.lookup("café")).toBe(1);
+    expect(interner.lookup("cafe")).toBeUndefined();
+    expect(interner.name(1)).toBe("café");
+    expect(interner.size).toBe(2);
+  });
+
+  it("releases ids for reuse and keeps every other name findable", () => {
+    const interner = new TagInterner();
+    const names = Array.from({ length: 20_000 }, (_, i) => `t${i}`);
+    for (const name of names) interner.intern(name);
+    for (let i = 0; i < names.length; i += 2) interner.release(i);
+    expect(interner.size).toBe(10_000);
+    for (let i = 0; i < names.length; i++) expect(interner.lookup(names[i] as string)).toBe(i % 2 === 0 ? undefined : i);
+    const reused = interner.intern("new");
+    expect(reused % 2).toBe(0);
+    expect(interner.name(reused)).toBe("new");
+    expect(interner.idLimit).toBe(20_000);
+    expect(() => interner.name(0 === reused ? 2 : 0)).toThrow(RangeError);
+  });
+
+  it("orders names exactly as JavaScript compares the strings (UTF-16 code units)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1 }), fc.string({ unit: "grapheme", minLength: 1 }), (a, b) => {
+        const interner = new TagInterner();
+        const ia = interner.intern(a);
+        const ib = interner.intern(b);
+        expect(Math.sign(interner.compare(ia, ib))).toBe(a < b ? -1 : a > b ? 1 : 0);
+      }),
+    );
+    const interner = new TagInterner();
+    // U+1F980 (a surrogate pair) sorts before U+FF21 in UTF-16, after it by code point.
+    expect(interner.compare(interner.intern("\u{1F980}"), interner.intern("\uFF21"))).toBeLessThan(0);
+  });
+});
+
+function hashOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(name, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
