@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HISTORY_TICKS, type TopEntry } from "../../shared/messages.ts";
+import { createSeededRandom } from "../../server/demo/seeded-random.ts";
 import { buildApp } from "../../server/http/app.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { BrowserSession, DIST_WEB, PAGE_WAIT, requireBuiltDashboard } from "./browser-session.ts";
@@ -32,21 +33,10 @@ const MAX_NODE_GROWTH = 50;
 const MAX_LISTENER_GROWTH = 0;
 const MAX_HEAP_GROWTH_BYTES = 512 * 1024;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run churns the same way. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Sixty tags on a random walk: the top 20 of each step churns, with entries and exits. */
 function churningRanking(): (epoch: number) => TopEntry[] {
-  const random = seeded(42);
+  // Seeded, so every run churns the same way.
+  const { next: random } = createSeededRandom(42);
   const names = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? `タグ${i}` : `topic${i}`));
   const counts = names.map(() => Math.floor(random() * 500));
   const histories = names.map((): number[] => []);
