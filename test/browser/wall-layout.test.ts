@@ -157,6 +157,43 @@ describe.skipIf(skip)("wall display in Chromium", () => {
     await page.screenshot({ path: `${ARTIFACTS}dashboard-1280x800-${theme}-settings.png` });
   });
 
+  it("lets the keyboard reach and use every control of the browser view", async () => {
+    const page = await session.open(`${harness?.httpUrl}/`, { viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
+    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toBe("live");
+    const focused = () =>
+      page.evaluate<string>(`(() => {
+        const element = document.activeElement;
+        return element?.dataset.window !== undefined ? "window:" + element.dataset.window : element?.dataset.testid ?? element?.tagName ?? "";
+      })()`);
+    const tabOrder = async (stops: number): Promise<string[]> => {
+      const order: string[] = [];
+      for (let i = 0; i < stops; i++) {
+        await page.keyboard.press("Tab");
+        order.push(await focused());
+      }
+      return order;
+    };
+
+    expect(await tabOrder(3)).toEqual(["settings-toggle", "window:15m", "window:complete"]);
+    await page.keyboard.press("ArrowLeft");
+    expect(await focused()).toBe("window:15m");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.locator('[data-window="complete"]').getAttribute("aria-pressed")).toBe("true");
+
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("settings-toggle");
+    await page.keyboard.press("Enter");
+    expect(await page.getByTestId("settings-toggle").getAttribute("aria-expanded")).toBe("true");
+    // Without ADMIN_TOKEN the interval fields are disabled, so the theme and the wall link come next.
+    expect(await tabOrder(2)).toEqual(["theme-dark", "wall-link"]);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("ArrowRight");
+    expect(await focused()).toBe("theme-light");
+    expect(await documentTheme(page)).toBe("light");
+    expect(await page.getByTestId("wall-link").getAttribute("href")).toBe("/wall?window=complete&theme=light");
+  });
+
   it("follows the system's scheme with theme=auto, live, without a reload", async () => {
     const page = await openWall("?theme=auto", { viewport: { width: 1280, height: 720 } });
     const theme = () => documentTheme(page);

@@ -128,4 +128,27 @@ describe.skipIf(skip)("a wall that runs for days", () => {
     expect(await page.getByTestId("top-table").locator("tbody td:nth-child(2)").allTextContents()).toEqual(markup);
     expect(await page.evaluate<unknown>("window.tagstreamInjected")).toBeUndefined();
   });
+
+  it("holds the screen while the tab is hidden, and shows the newest snapshot the moment it is visible again", async () => {
+    const feed = scriptedFeed({ triggerMs: 1000, topN: 20 });
+    const page = await open(`${await serve(feed)}/wall`);
+    const shown = async () => [await page.getByTestId("wall").getAttribute("data-epoch"), (await wallRows(page)).map((row) => row.tag)];
+    // Headless Chromium never hides a tab on its own: the page is told, as a browser would tell it.
+    const setVisibility = (state: "hidden" | "visible") =>
+      page.evaluate(`(() => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "${state}" });
+        document.dispatchEvent(new Event("visibilitychange"));
+      })()`);
+
+    feed.push(1, [{ tag: "first", count: 1, rank: 1, history: [1] }]);
+    await expect.poll(shown, PAGE_WAIT).toEqual(["1", ["first"]]);
+    await setVisibility("hidden");
+    feed.push(2, [{ tag: "second", count: 2, rank: 1, history: [2] }]);
+    feed.push(3, [{ tag: "third", count: 3, rank: 1, history: [3] }]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await shown()).toEqual(["1", ["first"]]);
+
+    await setVisibility("visible");
+    await expect.poll(shown, PAGE_WAIT).toEqual(["3", ["third"]]);
+  });
 });
