@@ -13,6 +13,23 @@
  *
  * Tags are normalised on the way in whatever the sender did, so `Rust` and `rust` count together;
  * normalisation is idempotent, so names the ingestor already normalised pass through unchanged.
+ *
+ * Limits, so that no line can cost more than a bounded amount of work and memory (a refused line
+ * counts once, under its reason, and nothing of it is counted):
+ * - a line over `MAX_LINE_BYTES` is refused `too-long` (the aggregator's splitter enforces this);
+ * - a line with a C0 control character other than TAB (U+0000-U+001F; one CR before the newline
+ *   is allowed) is refused `control-characters`: no tag, id or JSON needs one, and NUL in
+ *   particular would reach logs and downstream tools as a string terminator;
+ * - a line with more than `MAX_TAGS_PER_LINE` tags (plain tokens or `tags` entries, counted before
+ *   normalisation) is refused `too-many-tags`: a post on mastodon.social has at most 500
+ *   characters, so even one made only of 2-character tags has fewer than 170, and trends are about
+ *   what many posts share, not what one post lists;
+ * - a tag whose normalised name is longer than `MAX_TAG_LENGTH` code points is dropped from its
+ *   line and counted (`longTags`), the rest of the line still counts. Mastodon itself sets no
+ *   length (app/models/tag.rb validates only the format, and the post limit bounds it);
+ *   100 keeps a wall's row and the engine's names small;
+ * - a post `id` longer than `MAX_ID_LENGTH` is `invalid-shape`: the aggregator remembers ids
+ *   (POST_MEMORY_ENTRIES of them), and a status URI is about 60 characters.
  */
 import { normaliseHashtag } from "./hashtag.ts";
 import { ingestReportSchema, type IngestReport, type Source } from "./messages.ts";
@@ -43,11 +60,32 @@ export interface IngestorHello {
   readonly instances: readonly string[];
 }
 
-export type RejectReason = "invalid-json" | "invalid-shape" | "unknown-op" | "no-valid-tags";
+/** Longest line the aggregator reads, newline excluded. */
+export const MAX_LINE_BYTES = 64 * 1024;
+/** Most tags one line may carry. */
+export const MAX_TAGS_PER_LINE = 64;
+/** Longest tag name counted, in code points after normalisation. */
+export const MAX_TAG_LENGTH = 100;
+/** Longest post `id` accepted, in UTF-16 code units. */
+export const MAX_ID_LENGTH = 1024;
+
+export type RejectReason =
+  | "invalid-json"
+  | "invalid-shape"
+  | "unknown-op"
+  | "no-valid-tags"
+  | "control-characters"
+  | "too-many-tags";
+
+/** Tags of an accepted line that were dropped: nothing survived normalisation, or too long. */
+export interface DroppedTags {
+  readonly invalidTags: number;
+  readonly longTags: number;
+}
 
 export type ParsedLine =
-  | { readonly kind: "tags"; readonly tags: string[]; readonly invalidTags: number; readonly meta: PostMeta }
-  | { readonly kind: "update"; readonly id: string; readonly tags: string[]; readonly invalidTags: number }
+  | ({ readonly kind: "tags"; readonly tags: string[]; readonly meta: PostMeta } & DroppedTags)
+  | ({ readonly kind: "update"; readonly id: string; readonly tags: string[] } & DroppedTags)
   | { readonly kind: "delete"; readonly id: string }
   | { readonly kind: "hello"; readonly hello: IngestorHello }
   | { readonly kind: "stats"; readonly report: IngestReport }
@@ -56,10 +94,16 @@ export type ParsedLine =
 
 const BLANK: ParsedLine = { kind: "blank" };
 const INVALID_SHAPE: ParsedLine = { kind: "rejected", reason: "invalid-shape" };
+const CONTROL_CHARACTERS: ParsedLine = { kind: "rejected", reason: "control-characters" };
+const TOO_MANY_TAGS: ParsedLine = { kind: "rejected", reason: "too-many-tags" };
+
+/** C0 controls except TAB. LF never reaches here (it ends the line); CR only as the last character. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000A-\u001F]/;
 
 /** Parses one line (without its newline; a trailing CR is ignored). Never throws. */
 export function parseLine(line: string): ParsedLine {
   const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+  if (CONTROL_CHARACTER.test(text)) return CONTROL_CHARACTERS;
   let start = 0;
   while (start < text.length && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
   if (start === text.length) return BLANK;
@@ -67,15 +111,36 @@ export function parseLine(line: string): ParsedLine {
 }
 
 function parsePlainLine(text: string): ParsedLine {
+  const tokens = text.split(/[ \t]+/).filter((token) => token !== "");
+  const parsed = normaliseTags(tokens);
+  if (parsed === undefined) return TOO_MANY_TAGS;
+  return parsed.tags.length === 0 ? { kind: "rejected", reason: "no-valid-tags" } : { kind: "tags", ...parsed, meta: {} };
+}
+
+/**
+ * Each raw tag normalised; those with nothing left or too long are dropped and counted. Undefined
+ * when there are too many to look at.
+ */
+function normaliseTags(raw: readonly unknown[]): ({ tags: string[] } & DroppedTags) | undefined {
+  if (raw.length > MAX_TAGS_PER_LINE) return undefined;
   const tags: string[] = [];
-  let invalid = 0;
-  for (const token of text.split(/[ \t]+/)) {
-    if (token === "") continue;
-    const tag = normaliseHashtag(token);
-    if (tag === "") invalid++;
+  let invalidTags = 0;
+  let longTags = 0;
+  for (const item of raw) {
+    const tag = typeof item === "string" ? normaliseHashtag(item) : "";
+    if (tag === "") invalidTags++;
+    else if (isTooLong(tag)) longTags++;
     else tags.push(tag);
   }
-  return tags.length === 0 ? { kind: "rejected", reason: "no-valid-tags" } : { kind: "tags", tags, invalidTags: invalid, meta: {} };
+  return { tags, invalidTags, longTags };
+}
+
+/** Code points, counted only when the UTF-16 length says it might matter. */
+function isTooLong(tag: string): boolean {
+  if (tag.length <= MAX_TAG_LENGTH) return false;
+  let codePoints = 0;
+  for (const _ of tag) if (++codePoints > MAX_TAG_LENGTH) return true;
+  return false;
 }
 
 // Hand-written checks rather than a schema library: this runs once per line on the hot path.
@@ -89,29 +154,20 @@ function parseJsonLine(text: string): ParsedLine {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return INVALID_SHAPE;
   const record = value as Record<string, unknown>;
   if (record.op !== undefined) return parseOpLine(record);
-  const tags = parseTags(record.tags);
+  if (!Array.isArray(record.tags)) return INVALID_SHAPE;
   const meta = parseMeta(record);
-  if (tags === undefined || meta === undefined) return INVALID_SHAPE;
+  if (meta === undefined) return INVALID_SHAPE;
+  const tags = normaliseTags(record.tags);
   // A JSON line stands for a post: a post without (valid) tags still counts as a post.
-  return { kind: "tags", ...tags, meta };
+  return tags === undefined ? TOO_MANY_TAGS : { kind: "tags", ...tags, meta };
 }
 
-function parseTags(raw: unknown): { tags: string[]; invalidTags: number } | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  const tags: string[] = [];
-  let invalidTags = 0;
-  for (const item of raw) {
-    const tag = typeof item === "string" ? normaliseHashtag(item) : "";
-    if (tag === "") invalidTags++;
-    else tags.push(tag);
-  }
-  return { tags, invalidTags };
-}
+const isId = (id: unknown): id is string => typeof id === "string" && id !== "" && id.length <= MAX_ID_LENGTH;
 
 function parseMeta(record: Record<string, unknown>): PostMeta | undefined {
   const { ts, id, lang, acct } = record;
   if (ts !== undefined && (typeof ts !== "number" || !Number.isFinite(ts))) return undefined;
-  if (id !== undefined && typeof id !== "string") return undefined;
+  if (id !== undefined && (typeof id !== "string" || id.length > MAX_ID_LENGTH)) return undefined;
   if (lang !== undefined && lang !== null && typeof lang !== "string") return undefined;
   if (acct !== undefined && typeof acct !== "string") return undefined;
   return {
@@ -126,11 +182,12 @@ function parseOpLine(record: Record<string, unknown>): ParsedLine {
   const { id } = record;
   switch (record.op) {
     case "update": {
-      const tags = parseTags(record.tags);
-      return typeof id === "string" && id !== "" && tags !== undefined ? { kind: "update", id, ...tags } : INVALID_SHAPE;
+      if (!isId(id) || !Array.isArray(record.tags)) return INVALID_SHAPE;
+      const tags = normaliseTags(record.tags);
+      return tags === undefined ? TOO_MANY_TAGS : { kind: "update", id, ...tags };
     }
     case "delete":
-      return typeof id === "string" && id !== "" ? { kind: "delete", id } : INVALID_SHAPE;
+      return isId(id) ? { kind: "delete", id } : INVALID_SHAPE;
     case "hello":
       return parseHello(record);
     case "stats": {

@@ -1,5 +1,5 @@
 /** What the intake refused, by reason, and who is connected: the edge's own bookkeeping. */
-import type { IngestorHello, RejectReason } from "../../shared/line-protocol.ts";
+import type { DroppedTags, IngestorHello, RejectReason } from "../../shared/line-protocol.ts";
 import type { Source } from "../../shared/messages.ts";
 import type { FramingReject } from "./line-splitter.ts";
 
@@ -9,10 +9,17 @@ export class IntakeStats {
   readonly rejected = new Map<IntakeRejectReason, number>();
   /** Tags dropped from otherwise valid lines because nothing of them survived normalisation. */
   invalidTags = 0;
+  /** Tags dropped from otherwise valid lines because their name is over MAX_TAG_LENGTH. */
+  longTags = 0;
   readonly #peers = new Map<object, IngestorHello | undefined>();
 
   reject(reason: IntakeRejectReason): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+  }
+
+  dropped(tags: DroppedTags): void {
+    this.invalidTags += tags.invalidTags;
+    this.longTags += tags.longTags;
   }
 
   get rejectedTotal(): number {

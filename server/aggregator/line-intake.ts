@@ -5,13 +5,22 @@
  */
 import net from "node:net";
 import { once } from "node:events";
-import { parseLine } from "../../shared/line-protocol.ts";
+import { MAX_LINE_BYTES, MAX_TAG_LENGTH, parseLine } from "../../shared/line-protocol.ts";
 import type { Logger } from "../log/logger.ts";
 import type { CountingEngine } from "./counting-engine.ts";
 import type { IngestReports } from "./ingest-reports.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import { LineSplitter } from "./line-splitter.ts";
 import type { PostLedger } from "./post-ledger.ts";
+
+/**
+ * Longest line offered to the engine's byte fast path (plain-line.ts), which counts `[a-z0-9_]`
+ * tokens as they are and so never sees the protocol's limits. A line this short cannot break them:
+ * each of its tokens has at most MAX_TAG_LENGTH characters, one byte each, and it holds at most
+ * (MAX_TAG_LENGTH + 1) / 2 tokens, fewer than MAX_TAGS_PER_LINE. Longer lines take the string path,
+ * where parseLine applies the limits.
+ */
+export const FAST_PATH_MAX_BYTES = MAX_TAG_LENGTH;
 
 export interface LineIntakeOptions {
   readonly host: string;
@@ -34,7 +43,7 @@ export async function startLineIntake(
   reports: IngestReports,
   log: Logger,
 ): Promise<LineIntake> {
-  const maxLineBytes = options.maxLineBytes ?? 64 * 1024;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((socket) => {
@@ -45,17 +54,17 @@ export async function startLineIntake(
     const splitter = new LineSplitter(maxLineBytes, {
       reject: (reason) => stats.reject(reason),
       // Plain lines carry no id, so the fast path may skip the post ledger.
-      plain: (bytes, start, end) => engine.ingestPlainLine(bytes, start, end),
+      plain: (bytes, start, end) => end - start <= FAST_PATH_MAX_BYTES && engine.ingestPlainLine(bytes, start, end),
       line: (text) => {
         const parsed = parseLine(text);
         switch (parsed.kind) {
           case "tags":
             posts.post(parsed.tags, parsed.meta);
-            stats.invalidTags += parsed.invalidTags;
+            stats.dropped(parsed);
             break;
           case "update":
             posts.update(parsed.id, parsed.tags);
-            stats.invalidTags += parsed.invalidTags;
+            stats.dropped(parsed);
             break;
           case "delete":
             posts.delete(parsed.id);

@@ -1,6 +1,8 @@
 /**
  * Property test of the real TCP intake: random valid lines mixed with hostile ones, cut into random
  * chunks. The server must stay up, count every valid line exactly and refuse every bad line once.
+ * Hostile lines cover every limit of the protocol (shared/line-protocol.ts): length, UTF-8, control
+ * characters, too many tags, over-long tags (dropped from lines that still count), bad JSON.
  */
 import net from "node:net";
 import { once } from "node:events";
@@ -8,16 +10,30 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/aggregator-harness.ts";
 
-type Item = { kind: "valid"; bytes: Buffer; tags: string[] } | { kind: "bad"; bytes: Buffer } | { kind: "blank"; bytes: Buffer };
+type Item =
+  | { kind: "valid"; bytes: Buffer; tags: string[]; longTags?: number }
+  | { kind: "bad"; bytes: Buffer }
+  | { kind: "blank"; bytes: Buffer };
 
 const tag = fc.stringMatching(/^[a-z0-9_]{1,12}$/);
 const tags = fc.array(tag, { minLength: 1, maxLength: 5 });
+
+/** A name over MAX_TAG_LENGTH (100): dropped from its line, which still counts. */
+const longTag = fc.integer({ min: 101, max: 400 }).map((n) => "x".repeat(n));
 
 const valid: fc.Arbitrary<Item> = fc.oneof(
   tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`${t.join(" ")}\n`), tags: t })),
   tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`#${t.join("  #")}\r\n`), tags: t })),
   tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`${JSON.stringify({ tags: t, ts: 1, id: "x" })}\n`), tags: t })),
+  fc.tuple(tags, longTag, fc.boolean()).map(([t, long, json]) => {
+    const all = [...t.slice(0, 1), long, ...t.slice(1)];
+    const text = json ? JSON.stringify({ tags: all }) : all.join(" ");
+    return { kind: "valid" as const, bytes: Buffer.from(`${text}\n`), tags: t, longTags: 1 };
+  }),
 );
+
+/** C0 controls other than TAB and LF; CR counts as one too unless it ends the line. */
+const control = fc.constantFrom(...[...Array(32).keys()].filter((code) => code !== 0x09 && code !== 0x0a));
 
 const bad: fc.Arbitrary<Item> = fc.oneof(
   // Invalid UTF-8: a lone continuation byte, an overlong encoding, a truncated sequence.
@@ -31,6 +47,18 @@ const bad: fc.Arbitrary<Item> = fc.oneof(
   })),
   // Nothing hashtag-like at all.
   fc.stringMatching(/^[!?.,;:()\-]{1,20}$/).map((text) => ({ kind: "bad" as const, bytes: Buffer.from(`${text}\n`) })),
+  // NUL and other control characters inside otherwise valid lines, short (the byte fast path) or JSON.
+  fc.tuple(tag, control, tag, fc.boolean()).map(([a, code, b, json]) => {
+    const text = `${a}${String.fromCharCode(code)}${b}`;
+    return { kind: "bad" as const, bytes: Buffer.from(`${json ? `{"tags":["${text}"]}` : text}\n`) };
+  }),
+  // More than MAX_TAGS_PER_LINE (64) tags.
+  fc.tuple(fc.array(tag, { minLength: 65, maxLength: 120 }), fc.boolean()).map(([many, json]) => ({
+    kind: "bad" as const,
+    bytes: Buffer.from(`${json ? JSON.stringify({ tags: many }) : many.join(" ")}\n`),
+  })),
+  // Nothing but an over-long tag: no valid tag left.
+  longTag.map((long) => ({ kind: "bad" as const, bytes: Buffer.from(`#${long}\n`) })),
 );
 
 // Over-long lines (64 KiB is the limit), made of valid-looking tags: none of it may count.
@@ -48,7 +76,7 @@ const stream = fc.array(
     { weight: 50, arbitrary: blank },
   ),
   {
-  minLength: 19_000,
+    minLength: 19_000,
     maxLength: 21_000,
   },
 );
@@ -76,6 +104,7 @@ describe("line intake under hostile input", () => {
   it("counts valid lines exactly and refuses each bad line once, over 100,000 lines", async () => {
     let expectedLines = 0;
     let expectedRejected = 0;
+    let expectedLongTags = 0;
     const expectedCounts = new Map<string, number>();
     let totalLines = 0;
 
@@ -88,6 +117,7 @@ describe("line intake under hostile input", () => {
       for (const item of items) {
         if (item.kind === "valid") {
           expectedLines++;
+          expectedLongTags += item.longTags ?? 0;
           for (const t of item.tags) expectedCounts.set(t, (expectedCounts.get(t) ?? 0) + 1);
         } else if (item.kind === "bad") expectedRejected++;
       }
@@ -97,6 +127,7 @@ describe("line intake under hostile input", () => {
       const { snapshot } = harness.aggregator.tick();
       expect(snapshot.stats.lines).toBe(expectedLines);
       expect(snapshot.stats.rejected).toBe(expectedRejected);
+      expect(harness.aggregator.stats.longTags).toBe(expectedLongTags);
       const counted = harness.aggregator.top("complete", 1000)?.top ?? [];
       const expectedTop = [...expectedCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 1000);
       expect(counted.map((e) => [e.tag, e.count])).toEqual(expectedTop);

@@ -31,8 +31,9 @@ describe("post ops", () => {
       id: "https://a.example/s/1",
       tags: ["rust"],
       invalidTags: 2,
+      longTags: 0,
     });
-    expect(parseLine('{"op":"update","id":"u","tags":[]}')).toEqual({ kind: "update", id: "u", tags: [], invalidTags: 0 });
+    expect(parseLine('{"op":"update","id":"u","tags":[]}')).toEqual({ kind: "update", id: "u", tags: [], invalidTags: 0, longTags: 0 });
   });
 
   it("reads a deletion", () => {
@@ -52,13 +53,13 @@ describe("post ops", () => {
   it("round-trips edits and deletions through their encoders", () => {
     const update = encodeUpdateLine({ id: "https://a.example/s/1", tags: ["café", "rust"] });
     expect(update).toBe('{"op":"update","id":"https://a.example/s/1","tags":["café","rust"]}\n');
-    expect(parseLine(update.trimEnd())).toEqual({ kind: "update", id: "https://a.example/s/1", tags: ["cafe", "rust"], invalidTags: 0 });
+    expect(parseLine(update.trimEnd())).toEqual({ kind: "update", id: "https://a.example/s/1", tags: ["cafe", "rust"], invalidTags: 0, longTags: 0 });
     expect(parseLine(encodeDeleteLine("https://a.example/s/1").trimEnd())).toEqual({ kind: "delete", id: "https://a.example/s/1" });
   });
 
   it("keeps the old forms as they were: a post line is not an op", () => {
-    expect(parseLine(encodeTagLine({ tags: ["x"], id: "u" }).trimEnd())).toEqual({ kind: "tags", tags: ["x"], invalidTags: 0, meta: { id: "u" } });
-    expect(parseLine("x y")).toEqual({ kind: "tags", tags: ["x", "y"], invalidTags: 0, meta: {} });
+    expect(parseLine(encodeTagLine({ tags: ["x"], id: "u" }).trimEnd())).toEqual({ kind: "tags", tags: ["x"], invalidTags: 0, longTags: 0, meta: { id: "u" } });
+    expect(parseLine("x y")).toEqual({ kind: "tags", tags: ["x", "y"], invalidTags: 0, longTags: 0, meta: {} });
   });
 });
 
