@@ -8,10 +8,10 @@
  * Attempts are rate-limited per client address, so the token cannot be guessed online: a tighter
  * limit on this route than the app's limiter (api-rate-limit.ts) applies to the rest of `/api/*`.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { formatDuration, parseDuration } from "../../../shared/duration.ts";
 import type { ConfigResponse, ConfigUpdate } from "../../../shared/messages.ts";
+import { tokenMatcher } from "../../security/token-matcher.ts";
 import type { SnapshotFeed } from "../snapshot-feed.ts";
 
 interface Options {
@@ -22,31 +22,25 @@ interface Options {
 /** Attempts (right or wrong) one client address may make per minute. */
 export const CONFIG_CHANGES_PER_MINUTE = 30;
 
-/**
- * Digests first: `timingSafeEqual` needs equal lengths, and comparing fixed-size digests leaks
- * neither the token's content nor its length.
- */
-const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
-
 function bearerToken(request: FastifyRequest): string | undefined {
   const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? "");
   return match?.[1];
 }
 
 export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminToken }) => {
-  const expected = adminToken === undefined ? undefined : digest(adminToken);
+  const matches = adminToken === undefined ? undefined : tokenMatcher(adminToken);
 
   const current = (): ConfigResponse => {
     const { triggerMs } = feed.hello();
-    return { triggerMs, triggerInterval: formatDuration(triggerMs), adminEnabled: expected !== undefined };
+    return { triggerMs, triggerInterval: formatDuration(triggerMs), adminEnabled: matches !== undefined };
   };
 
   const authorise = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (expected === undefined) {
+    if (matches === undefined) {
       return reply.code(403).send({ error: "changing the configuration is disabled: the server has no ADMIN_TOKEN" });
     }
     const token = bearerToken(request);
-    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+    if (token === undefined || !matches(token)) {
       return reply
         .code(401)
         .header("www-authenticate", 'Bearer realm="tagstream"')
