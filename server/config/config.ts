@@ -13,9 +13,10 @@ import { triggerBoundsProblem } from "../../shared/messages.ts";
 import type { WindowSpec } from "../aggregator/counting-engine.ts";
 import { windowsShorterThan } from "../aggregator/trigger-interval.ts";
 import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } from "./ingest-settings.ts";
+import { lineSocketSettings, lineSocketVariables, type LineSocketSettings } from "./line-socket-settings.ts";
 import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
-import { checked, duration, port, positiveInt } from "./variable-types.ts";
+import { byteSize, checked, duration, port, positiveInt } from "./variable-types.ts";
 
 
 export class ConfigError extends Error {
@@ -43,6 +44,7 @@ const FLAGS = {
   "log-level": "LOG_LEVEL",
   "log-format": "LOG_FORMAT",
   "queue-lines": "INGEST_QUEUE_LINES",
+  "queue-bytes": "INGEST_QUEUE_BYTES",
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
@@ -77,12 +79,11 @@ const schema = z.object({
   MASTODON_STREAM: stream.default({ kind: "public" }),
   MASTODON_STREAMING_URL: z.url({ protocol: /^wss?$/, error: "MASTODON_STREAMING_URL must be a ws(s) URL" }).optional(),
   ...ingestVariables,
-  INGEST_HOST: z.string().default("127.0.0.1"),
-  INGEST_PORT: port(9876),
-  INGEST_QUEUE_LINES: positiveInt(100_000, 10_000_000),
+  ...lineSocketVariables,
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
   API_RATE_LIMIT: positiveInt(600, 1_000_000),
+  WS_MAX_BUFFERED: byteSize("WS_MAX_BUFFERED", { min: 64 * 1024, max: 1024 ** 3, text: "64KiB and 1GiB" }).default(4 * 1024 ** 2),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
     .superRefine((ms, ctx) => {
       const problem = triggerBoundsProblem(ms);
@@ -117,8 +118,14 @@ export interface Config extends IngestSettings {
     /** No event and no ping for this long: the connection is dropped and made again. */
     readonly silenceTimeoutMs: number;
   };
-  readonly ingest: { readonly host: string; readonly port: number; readonly queueLines: number };
-  readonly http: { readonly host: string; readonly port: number; readonly apiRateLimit: number };
+  readonly ingest: LineSocketSettings;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly apiRateLimit: number;
+    /** Bytes a WebSocket client may have waiting to be sent; past it, at a broadcast, it is dropped. */
+    readonly wsMaxBufferedBytes: number;
+  };
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
   readonly topN: number;
@@ -180,8 +187,9 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     problems,
   );
   const ingest = ingestSettings(values, problems);
+  const lineSocket = lineSocketSettings(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(values, { instances, demo, ingest }, positionals);
+  return toConfig(values, { instances, demo, ingest, lineSocket }, positionals);
 }
 
 function parseFlags(argv: readonly string[], problems: string[]) {
@@ -214,9 +222,10 @@ interface Resolved {
   readonly instances: readonly MastodonInstance[];
   readonly demo: boolean;
   readonly ingest: IngestSettings;
+  readonly lineSocket: LineSocketSettings;
 }
 
-function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: readonly string[]): Config {
+function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, positionals: readonly string[]): Config {
   const first = instances[0] as MastodonInstance;
   return deepFreeze({
     mastodon: {
@@ -228,8 +237,8 @@ function toConfig(env: Env, { instances, demo, ingest }: Resolved, positionals: 
       silenceTimeoutMs: env.MASTODON_SILENCE_TIMEOUT,
     },
     ...ingest,
-    ingest: { host: env.INGEST_HOST, port: env.INGEST_PORT, queueLines: env.INGEST_QUEUE_LINES },
-    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT },
+    ingest: lineSocket,
+    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT, wsMaxBufferedBytes: env.WS_MAX_BUFFERED },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,

@@ -29,3 +29,22 @@ export const checked = <T>(parse: (text: string, problems: string[]) => T) =>
     for (const message of problems) ctx.addIssue({ code: "custom", message });
     return problems.length > 0 ? z.NEVER : value;
   });
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A size in bytes: a whole number, or one with a binary unit (`512KiB`, `64MiB`, `1 GiB`). */
+export const byteSize = (name: string, bounds: { readonly min: number; readonly max: number; readonly text: string }) =>
+  z.string().transform((text, ctx) => {
+    const match = /^(\d+(?:\.\d+)?) *([a-z]*)$/i.exec(text.trim());
+    const unit = BYTE_UNITS[(match?.[2] ?? "").toLowerCase()];
+    if (match === null || unit === undefined) {
+      ctx.addIssue({ code: "custom", message: `${name}: "${text}" is not a size (e.g. "64MiB", "512KiB", "1048576")` });
+      return z.NEVER;
+    }
+    const bytes = Math.round(Number(match[1]) * unit);
+    if (bytes < bounds.min || bytes > bounds.max) {
+      ctx.addIssue({ code: "custom", message: `${name} must be between ${bounds.text}` });
+      return z.NEVER;
+    }
+    return bytes;
+  });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { startAggregator, type Aggregator } from "../../server/aggregator/aggregator.ts";
 import type { WindowSpec } from "../../server/aggregator/counting-engine.ts";
 import { buildApp } from "../../server/http/app.ts";
+import type { Logger } from "../../server/log/logger.ts";
 import { silentLogger } from "./silent-logger.ts";
 
 export interface Harness {
@@ -29,25 +30,39 @@ export interface HarnessOptions {
   /** HTTP port (default 0: any free port); a fixed one lets a test restart the server in place. */
   readonly httpPort?: number;
   readonly adminToken?: string;
+  /** Line intake limits and token (defaults as in production: 64 connections, 5 min, none). */
+  readonly ingestMaxConnections?: number;
+  readonly ingestIdleTimeoutMs?: number;
+  readonly ingestToken?: string;
+  /** Where the aggregator and the app log (default: nowhere). */
+  readonly log?: Logger;
   readonly title?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const aggregator = await startAggregator({
     config: {
-      ingest: { host: "127.0.0.1", port: options.ingestPort ?? 0, queueLines: 1000 },
+      ingest: {
+        host: "127.0.0.1",
+        port: options.ingestPort ?? 0,
+        queueLines: 1000,
+        queueBytes: 1024 * 1024,
+        maxConnections: options.ingestMaxConnections ?? 64,
+        idleTimeoutMs: options.ingestIdleTimeoutMs ?? 300_000,
+        token: options.ingestToken,
+      },
       triggerMs: options.triggerMs ?? 10_000,
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
       title: options.title,
     },
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     autoTick: options.autoTick ?? false,
     ...(options.clock && { clock: options.clock }),
   });
   const app = await buildApp({
     feed: aggregator,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     staticDir: options.staticDir ?? "/nonexistent",
     adminToken: options.adminToken,
   });
