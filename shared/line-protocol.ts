@@ -21,15 +21,19 @@
  *   is allowed) is refused `control-characters`: no tag, id or JSON needs one, and NUL in
  *   particular would reach logs and downstream tools as a string terminator;
  * - a line with more than `MAX_TAGS_PER_LINE` tags (plain tokens or `tags` entries, counted before
- *   normalisation) is refused `too-many-tags`: a post on mastodon.social has at most 500
- *   characters, so even one made only of 2-character tags has fewer than 170, and trends are about
- *   what many posts share, not what one post lists;
+ *   normalisation) is refused `too-many-tags`: 500 characters hold some 160 one-letter tags, but
+ *   a post that lists dozens is spam, and a trend is what many posts share, not what one post lists;
  * - a tag whose normalised name is longer than `MAX_TAG_LENGTH` code points is dropped from its
  *   line and counted (`longTags`), the rest of the line still counts. Mastodon itself sets no
  *   length (app/models/tag.rb validates only the format, and the post limit bounds it);
  *   100 keeps a wall's row and the engine's names small;
  * - a post `id` longer than `MAX_ID_LENGTH` is `invalid-shape`: the aggregator remembers ids
  *   (POST_MEMORY_ENTRIES of them), and a status URI is about 60 characters.
+ *
+ * Connections: when the aggregator has an INGEST_TOKEN, the first line of every connection must be
+ * `AUTH <token>`. The aggregator writes nothing on the socket except, just before it closes a
+ * connection it refuses, one line `ERR <reason>` (`unauthorised`, `too-many-connections`), so
+ * that the ingestor can say why in its log.
  */
 import { normaliseHashtag } from "./hashtag.ts";
 import { ingestReportSchema, type IngestReport, type Source } from "./messages.ts";
@@ -205,6 +209,37 @@ function parseHello(record: Record<string, unknown>): ParsedLine {
   if (source !== "live" && source !== "demo") return INVALID_SHAPE;
   if (!Array.isArray(instances) || !instances.every((i): i is string => typeof i === "string")) return INVALID_SHAPE;
   return { kind: "hello", hello: { source, instances } };
+}
+
+/** Why the aggregator refuses a connection: sent to the peer as `ERR <reason>` before it closes. */
+export type ConnectionRefusal = "unauthorised" | "too-many-connections";
+
+const REFUSALS: readonly ConnectionRefusal[] = ["unauthorised", "too-many-connections"];
+const AUTH_PREFIX = "AUTH ";
+const ERR_PREFIX = "ERR ";
+
+/** The first line when the aggregator requires a token, newline included. */
+export function encodeAuthLine(token: string): string {
+  return `${AUTH_PREFIX}${token}\n`;
+}
+
+/** The token of an `AUTH <token>` line (without its newline; a trailing CR is ignored), else undefined. */
+export function parseAuthLine(line: string): string | undefined {
+  if (!line.startsWith(AUTH_PREFIX)) return undefined;
+  const token = line.slice(AUTH_PREFIX.length, line.endsWith("\r") ? -1 : undefined);
+  return token === "" ? undefined : token;
+}
+
+/** The aggregator's last words to a refused connection, newline included. */
+export function encodeRefusalLine(reason: ConnectionRefusal): string {
+  return `${ERR_PREFIX}${reason}\n`;
+}
+
+/** The reason of an `ERR <reason>` line, else undefined. */
+export function parseRefusalLine(line: string): ConnectionRefusal | undefined {
+  if (!line.startsWith(ERR_PREFIX)) return undefined;
+  const reason = line.slice(ERR_PREFIX.length).trimEnd();
+  return REFUSALS.find((known) => known === reason);
 }
 
 /** One JSON tag line, newline included. */

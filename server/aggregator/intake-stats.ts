@@ -1,25 +1,48 @@
 /** What the intake refused, by reason, and who is connected: the edge's own bookkeeping. */
-import type { DroppedTags, IngestorHello, RejectReason } from "../../shared/line-protocol.ts";
+import type { ConnectionRefusal, DroppedTags, IngestorHello, RejectReason } from "../../shared/line-protocol.ts";
 import type { Source } from "../../shared/messages.ts";
 import type { FramingReject } from "./line-splitter.ts";
 
 export type IntakeRejectReason = RejectReason | FramingReject;
 
+/** Why the intake closed a connection: refused (the peer was told), or silent for too long. */
+export type ConnectionCloseReason = ConnectionRefusal | "idle-timeout";
+
 export class IntakeStats {
   readonly rejected = new Map<IntakeRejectReason, number>();
+  /** Connections the intake closed itself, by reason. */
+  readonly closedConnections = new Map<ConnectionCloseReason, number>();
   /** Tags dropped from otherwise valid lines because nothing of them survived normalisation. */
   invalidTags = 0;
   /** Tags dropped from otherwise valid lines because their name is over MAX_TAG_LENGTH. */
   longTags = 0;
   readonly #peers = new Map<object, IngestorHello | undefined>();
+  #eventLagObserver: ((seconds: number) => void) | undefined;
 
   reject(reason: IntakeRejectReason): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
   }
 
+  /** Counts a connection the intake closed; returns how many it has closed for that reason. */
+  closedConnection(reason: ConnectionCloseReason): number {
+    const count = (this.closedConnections.get(reason) ?? 0) + 1;
+    this.closedConnections.set(reason, count);
+    return count;
+  }
+
   dropped(tags: DroppedTags): void {
     this.invalidTags += tags.invalidTags;
     this.longTags += tags.longTags;
+  }
+
+  /** Has `observer` called with each post line's arrival time minus its `ts`, in seconds. */
+  observeEventLag(observer: (seconds: number) => void): void {
+    this.#eventLagObserver = observer;
+  }
+
+  /** A post line carrying its `ts` arrived at `now` (both ms since the epoch). */
+  postArrived(ts: number, now: number): void {
+    this.#eventLagObserver?.((now - ts) / 1000);
   }
 
   get rejectedTotal(): number {
