@@ -39,7 +39,7 @@ await runMain("ingest", async (config, log) => {
   }
   const output: IngestOutput =
     config.output.listenPort === undefined
-      ? { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines: config.ingest.queueLines }
+      ? { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines: config.ingest.queueLines, queueBytes: config.ingest.queueBytes, token: config.ingest.token }
       : { kind: "listen", host: config.ingest.host, port: config.output.listenPort };
 
   const ingestor = await startIngestor({

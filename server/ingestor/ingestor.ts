@@ -9,6 +9,7 @@ import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import { encodeHelloLine, encodeStatsLine } from "../../shared/line-protocol.ts";
 import type { IngestReport, Source } from "../../shared/messages.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
+import { DEFAULT_QUEUE_BYTES } from "../config/line-socket-settings.ts";
 import { NO_FILTERS, type PostFilterSettings } from "../config/post-filters.ts";
 import type { Logger } from "../log/logger.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
@@ -25,7 +26,16 @@ import { PostTracker } from "./post-tracker.ts";
 export type { IngestInput, MastodonTarget } from "./ingest-input.ts";
 
 export type IngestOutput =
-  | { readonly kind: "aggregator"; readonly host: string; readonly port: number; readonly queueLines: number }
+  | {
+      readonly kind: "aggregator";
+      readonly host: string;
+      readonly port: number;
+      readonly queueLines: number;
+      /** Default 64 MiB. */
+      readonly queueBytes?: number;
+      /** INGEST_TOKEN, sent as `AUTH <token>` first on every connection. */
+      readonly token?: string | undefined;
+    }
   | { readonly kind: "listen"; readonly host: string; readonly port: number };
 
 export interface IngestorOptions {
@@ -128,7 +138,8 @@ export async function startIngestor(options: IngestorOptions): Promise<Ingestor>
 
 async function openOutput(output: IngestOutput, hello: string | undefined, backoff: BackoffPolicy, log: Logger): Promise<LineOutput> {
   if (output.kind === "listen") return LineServer.start({ host: output.host, port: output.port, greeting: hello }, log);
-  return new LineSender({ host: output.host, port: output.port, maxQueueLines: output.queueLines, helloLine: hello, backoff }, log);
+  const { host, port, queueLines, queueBytes = DEFAULT_QUEUE_BYTES, token } = output;
+  return new LineSender({ host, port, maxQueueLines: queueLines, maxQueueBytes: queueBytes, token, helloLine: hello, backoff }, log);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
