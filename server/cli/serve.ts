@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { startAggregator } from "../aggregator/aggregator.ts";
 import { buildApp } from "../http/app.ts";
+import { metricsFor } from "../metrics/aggregator-metrics-wiring.ts";
 import { runMain } from "./run-main.ts";
 
 const STATIC_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
@@ -14,6 +15,8 @@ await runMain("serve", async (config, log) => {
     staticDir: STATIC_DIR,
     apiRateLimit: config.http.apiRateLimit,
     adminToken: config.adminToken,
+    wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
+    metrics: metricsFor(aggregator),
   });
   await app.listen({ host: config.http.host, port: config.http.port });
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;

@@ -4,10 +4,12 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
+import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
 import { health } from "./plugins/health.ts";
+import { metricsEndpoint } from "./plugins/metrics-endpoint.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
 import { snapshotSocket } from "./plugins/snapshot-socket.ts";
 import { topApi } from "./plugins/top-api.ts";
@@ -24,6 +26,10 @@ export interface AppOptions {
   readonly apiRateLimit?: number;
   /** Bearer token for `PUT /api/config`; without one, run-time changes are disabled (403). */
   readonly adminToken?: string | undefined;
+  /** Bytes that may wait to be sent to one WebSocket client before it is dropped (default 4 MiB). */
+  readonly wsMaxBufferedBytes?: number;
+  /** The aggregator's metrics: served at `GET /metrics`, and fed by the WebSocket. */
+  readonly metrics?: AggregatorMetrics | undefined;
 }
 
 export async function buildApp({
@@ -33,6 +39,8 @@ export async function buildApp({
   heartbeatMs = 30_000,
   apiRateLimit: perMinute = 600,
   adminToken,
+  wsMaxBufferedBytes = 4 * 1024 * 1024,
+  metrics,
 }: AppOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
   const app = Fastify({
@@ -54,7 +62,8 @@ export async function buildApp({
   await app.register(health, { feed });
   await app.register(topApi, { feed });
   await app.register(configApi, { feed, adminToken });
-  await app.register(snapshotSocket, { feed, heartbeatMs });
+  await app.register(snapshotSocket, { feed, heartbeatMs, maxBufferedBytes: wsMaxBufferedBytes, metrics });
+  if (metrics !== undefined) await app.register(metricsEndpoint, { registry: metrics.registry });
   await app.register(dashboardStatic, { root: staticDir });
   return app;
 }

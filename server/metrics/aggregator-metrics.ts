@@ -12,6 +12,10 @@ export interface MetricsSources {
   counters(): { readonly lines: number; readonly tags: number; readonly distinct: number };
   /** Lines refused at the intake, by reason. */
   rejected(): ReadonlyMap<string, number>;
+  /** Ingest connections the intake closed itself, by reason (refused, idle). */
+  closedConnections(): ReadonlyMap<string, number>;
+  /** Tags dropped from lines that still counted, by reason. */
+  droppedTags(): ReadonlyMap<string, number>;
   /** Ingest connections open now. */
   ingestors(): number;
   /** The current tick epoch. */
@@ -24,6 +28,8 @@ export class AggregatorMetrics {
   readonly #broadcastBytes: Counter;
   readonly #clients: Gauge;
   readonly #eventLag: Histogram;
+  readonly #unknownClientMessages: Counter;
+  readonly #slowClientsDropped: Counter;
   #lastCheckpointAt: number | undefined;
 
   constructor(sources: MetricsSources, now: () => number = Date.now) {
@@ -43,15 +49,23 @@ export class AggregatorMetrics {
     snapshotGauge("tagstream_distinct_tags", "Distinct tags seen since start.", () => sources.counters().distinct);
     snapshotGauge("tagstream_ingestors", "Ingest connections open now.", () => sources.ingestors());
     snapshotGauge("tagstream_ticks_total", "Triggers run since start.", () => sources.epoch());
-    new Gauge({
-      name: "tagstream_rejected_lines_total",
-      help: "Lines refused at the intake since start, by reason.",
-      labelNames: ["reason"],
-      registers,
-      collect() {
-        for (const [reason, n] of sources.rejected()) this.set({ reason }, n);
-      },
-    });
+    const byReason = (name: string, help: string, read: () => ReadonlyMap<string, number>): Gauge =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["reason"],
+        registers,
+        collect() {
+          for (const [reason, n] of read()) this.set({ reason }, n);
+        },
+      });
+    byReason("tagstream_rejected_lines_total", "Lines refused at the intake since start, by reason.", () => sources.rejected());
+    byReason(
+      "tagstream_ingest_connections_closed_total",
+      "Ingest connections the intake closed since start, by reason (refused or idle).",
+      () => sources.closedConnections(),
+    );
+    byReason("tagstream_dropped_tags_total", "Tags dropped from lines that still counted, by reason.", () => sources.droppedTags());
     const lastCheckpoint = (): number | undefined => this.#lastCheckpointAt;
     new Gauge({
       name: "tagstream_checkpoint_age_seconds",
@@ -80,6 +94,16 @@ export class AggregatorMetrics {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     });
+    this.#unknownClientMessages = new Counter({
+      name: "tagstream_websocket_unknown_messages_total",
+      help: "Frames WebSocket clients sent (clients have nothing to say): ignored.",
+      registers,
+    });
+    this.#slowClientsDropped = new Counter({
+      name: "tagstream_websocket_slow_clients_dropped_total",
+      help: "WebSocket clients dropped because too many bytes waited to be sent to them.",
+      registers,
+    });
   }
 
   observeTick(seconds: number): void {
@@ -96,6 +120,14 @@ export class AggregatorMetrics {
 
   observeEventLag(seconds: number): void {
     this.#eventLag.observe(Math.max(0, seconds));
+  }
+
+  unknownClientMessage(): void {
+    this.#unknownClientMessages.inc();
+  }
+
+  slowClientDropped(): void {
+    this.#slowClientsDropped.inc();
   }
 
   checkpointWritten(at: number): void {

@@ -9,6 +9,8 @@ describe("AggregatorMetrics", () => {
       {
         counters: () => ({ lines, tags: 25, distinct: 7 }),
         rejected: () => rejected,
+        closedConnections: () => new Map([["unauthorised", 4]]),
+        droppedTags: () => new Map([["too-long", 5], ["invalid", 0]]),
         ingestors: () => 1,
         epoch: () => 42,
       },
@@ -20,6 +22,9 @@ describe("AggregatorMetrics", () => {
     metrics.setClients(3);
     metrics.observeEventLag(1.5);
     metrics.checkpointWritten(1_000);
+    metrics.unknownClientMessage();
+    metrics.slowClientDropped();
+    metrics.slowClientDropped();
     lines = 11;
 
     const text = await metrics.registry.metrics();
@@ -36,6 +41,11 @@ describe("AggregatorMetrics", () => {
     expect(value("tagstream_event_time_lag_seconds_count")).toBe("1");
     expect(text).toContain('tagstream_rejected_lines_total{reason="invalid-json"} 2');
     expect(text).toContain('tagstream_rejected_lines_total{reason="too-long"} 1');
+    expect(text).toContain('tagstream_ingest_connections_closed_total{reason="unauthorised"} 4');
+    expect(text).toContain('tagstream_dropped_tags_total{reason="too-long"} 5');
+    expect(text).toContain('tagstream_dropped_tags_total{reason="invalid"} 0');
+    expect(value("tagstream_websocket_unknown_messages_total")).toBe("1");
+    expect(value("tagstream_websocket_slow_clients_dropped_total")).toBe("2");
     expect(text).toContain("process_cpu_seconds_total");
   });
 });

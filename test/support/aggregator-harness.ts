@@ -6,11 +6,15 @@ import { startAggregator, type Aggregator } from "../../server/aggregator/aggreg
 import type { WindowSpec } from "../../server/aggregator/counting-engine.ts";
 import { buildApp } from "../../server/http/app.ts";
 import type { Logger } from "../../server/log/logger.ts";
+import type { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";
+import { metricsFor } from "../../server/metrics/aggregator-metrics-wiring.ts";
 import { silentLogger } from "./silent-logger.ts";
 
 export interface Harness {
   readonly aggregator: Aggregator;
   readonly app: FastifyInstance;
+  /** The metrics behind `GET /metrics`, when asked for. */
+  readonly metrics: AggregatorMetrics | undefined;
   readonly httpUrl: string;
   readonly wsUrl: string;
   /** Writes raw bytes to a fresh TCP connection and waits until the server has read them all. */
@@ -36,6 +40,10 @@ export interface HarnessOptions {
   readonly ingestToken?: string;
   /** Where the aggregator and the app log (default: nowhere). */
   readonly log?: Logger;
+  /** Serve `GET /metrics` (default false). */
+  readonly metrics?: boolean;
+  readonly heartbeatMs?: number;
+  readonly wsMaxBufferedBytes?: number;
   readonly title?: string;
 }
 
@@ -60,11 +68,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     autoTick: options.autoTick ?? false,
     ...(options.clock && { clock: options.clock }),
   });
+  const metrics = options.metrics === true ? metricsFor(aggregator) : undefined;
   const app = await buildApp({
     feed: aggregator,
     log: options.log ?? silentLogger,
     staticDir: options.staticDir ?? "/nonexistent",
     adminToken: options.adminToken,
+    metrics,
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    ...(options.wsMaxBufferedBytes !== undefined && { wsMaxBufferedBytes: options.wsMaxBufferedBytes }),
   });
   await app.listen({ host: "127.0.0.1", port: options.httpPort ?? 0 });
   const { port } = app.server.address() as net.AddressInfo;
@@ -72,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     aggregator,
     app,
+    metrics,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     async sendLines(data) {
