@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
 import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
+import { frameworkErrors, schemaErrorFormatter } from "./error-replies.ts";
 import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
@@ -46,6 +47,9 @@ export async function buildApp({
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false } },
+    schemaErrorFormatter,
+    frameworkErrors,
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {

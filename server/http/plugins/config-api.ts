@@ -4,7 +4,7 @@
  * the next tick; the aggregator then sends every client a new `hello`.
  *
  * Without `ADMIN_TOKEN` the change is disabled (403). A missing or wrong token gets 401, checked
- * before the body is validated; the comparison runs in constant time and the token is never logged.
+ * before the body is parsed; the comparison runs in constant time and the token is never logged.
  * Attempts are rate-limited per client address, so the token cannot be guessed online: a tighter
  * limit on this route than the app's limiter (api-rate-limit.ts) applies to the rest of `/api/*`.
  */
@@ -54,8 +54,12 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
     "/api/config",
     {
       config: { rateLimit: { max: CONFIG_CHANGES_PER_MINUTE, timeWindow: "1 minute" } },
-      // After the rate limit (an onRequest hook), before the body schema: a stranger learns nothing about the body.
-      preValidation: authorise,
+      // After the rate limit (an onRequest hook), before the body is even parsed: a stranger's
+      // malformed body gets 401 like any other, and learns nothing about what a body should be.
+      preParsing: async (request, reply, payload) => {
+        await authorise(request, reply);
+        return payload;
+      },
       schema: {
         body: {
           type: "object",
