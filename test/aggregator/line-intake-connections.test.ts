@@ -7,6 +7,7 @@ import net from "node:net";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness, type HarnessOptions } from "../support/aggregator-harness.ts";
+import { waitUntil } from "../support/wait-until.ts";
 
 let harness: Harness | undefined;
 const sockets: net.Socket[] = [];
@@ -33,13 +34,6 @@ async function connect(h: Harness): Promise<{ socket: net.Socket; received: () =
   return { socket, received: () => received, closed };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function write(socket: net.Socket, data: string | Buffer): Promise<void> {
   if (!socket.write(data)) await once(socket, "drain");
@@ -54,7 +48,7 @@ describe("line intake connections", () => {
   it("refuses connections beyond INGEST_MAX_CONNECTIONS at once with ERR, counted, and serves the others", async () => {
     const h = await start({ ingestMaxConnections: 3 });
     const held = [await connect(h), await connect(h), await connect(h)];
-    await until(() => h.aggregator.stats.connections === 3);
+    await waitUntil(() => h.aggregator.stats.connections === 3);
 
     const extra = await connect(h);
     await extra.closed;
@@ -63,15 +57,15 @@ describe("line intake connections", () => {
     expect(h.aggregator.stats.connections).toBe(3);
 
     for (const client of held) await write(client.socket, "held\n");
-    await until(() => countOf(h, "held") === 3);
+    await waitUntil(() => countOf(h, "held") === 3);
 
     // A slot that frees up is taken by the next connection.
     held[0]?.socket.end();
     await held[0]?.closed;
-    await until(() => h.aggregator.stats.connections === 2);
+    await waitUntil(() => h.aggregator.stats.connections === 2);
     const next = await connect(h);
     await write(next.socket, "next\n");
-    await until(() => countOf(h, "next") === 1);
+    await waitUntil(() => countOf(h, "next") === 1);
     expect(next.received()).toBe("");
     expect(h.aggregator.stats.closedConnections.get("too-many-connections")).toBe(1);
   });
@@ -125,7 +119,7 @@ describe("line intake connections", () => {
     const lines = 200_000;
     const batch = Buffer.concat(Array.from({ length: 1000 }, () => line));
     for (let i = 0; i < lines / 1000; i++) await write(socket, batch);
-    await until(() => countOf(h, "reader") === lines, 20_000);
+    await waitUntil(() => countOf(h, "reader") === lines, 20_000);
     expect(countOf(h, "quiet")).toBe(lines);
     // Now read: had the server written anything, it would be waiting here.
     let received = 0;

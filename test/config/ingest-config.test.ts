@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config/config.ts";
+import { loadConfig } from "../../server/config/config.ts";
 import { NO_FILTERS } from "../../server/config/post-filters.ts";
+import { configProblems } from "../support/config-problems.ts";
 
-function problems(sources: Parameters<typeof loadConfig>[0]): readonly string[] {
-  try {
-    loadConfig(sources);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe("several Mastodon servers", () => {
   it("gives each listed server its own token, or MASTODON_TOKEN", () => {

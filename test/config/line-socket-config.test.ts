@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config/config.ts";
+import { loadConfig } from "../../server/config/config.ts";
 import { isLoopbackHost } from "../../server/config/line-socket-settings.ts";
+import { configProblems } from "../support/config-problems.ts";
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig({ env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>): readonly string[] => configProblems({ env });
 
 describe("line socket settings", () => {
   it("has documented defaults: loopback, 64 connections, 5 minutes idle, 64 MiB queue, no token", () => {

@@ -15,6 +15,7 @@ import type { Snapshot } from "../../shared/messages.ts";
 import { scriptedFeed } from "../browser/scripted-feed.ts";
 import { startHarness, type Harness } from "../support/aggregator-harness.ts";
 import { silentLogger } from "../support/silent-logger.ts";
+import { waitUntil } from "../support/wait-until.ts";
 import { recordWs } from "../support/ws-recorder.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -28,13 +29,6 @@ async function harness(options: Parameters<typeof startHarness>[0]): Promise<Har
   return h;
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A value of the Prometheus text at `GET /metrics`. */
 async function metricValue(h: Harness, name: string): Promise<string | undefined> {
@@ -87,7 +81,7 @@ describe("WebSocket clients", () => {
     client.send("x".repeat(MAX_CLIENT_FRAME_BYTES + 1));
     const [code] = (await once(client, "close")) as [number];
     expect(code).toBe(1009);
-    await until(() => serverClients(h.app).size === 0);
+    await waitUntil(() => serverClients(h.app).size === 0);
   });
 
   it("terminates a peer that stops answering pings, and keeps one that answers", async () => {
@@ -96,10 +90,10 @@ describe("WebSocket clients", () => {
     cleanups.push(() => live.close());
     const dead = await rawClient(Number(new URL(h.httpUrl).port));
     const closed = once(dead, "close");
-    await until(() => serverClients(h.app).size === 2);
+    await waitUntil(() => serverClients(h.app).size === 2);
     // Pings at 100 ms: unanswered at the second, terminated at the third.
     await closed;
-    await until(() => serverClients(h.app).size === 1);
+    await waitUntil(() => serverClients(h.app).size === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(live.socket.readyState).toBe(WebSocket.OPEN);
   });
@@ -124,7 +118,7 @@ describe("WebSocket clients", () => {
     cleanups.push(() => reader.close());
     const stalled = await rawClient(port);
     stalled.pause();
-    await until(() => serverClients(app).size === 2);
+    await waitUntil(() => serverClients(app).size === 2);
 
     // About 200 KB a frame: a thousand long tags with their histories.
     const top = (epoch: number) =>
@@ -146,7 +140,7 @@ describe("WebSocket clients", () => {
     }
     expect(frameBytes).toBeGreaterThan(150_000);
 
-    await until(() => serverClients(app).size === 1);
+    await waitUntil(() => serverClients(app).size === 1);
     // The server never held more for the stalled client than the bound and the frame that crossed it.
     expect(mostBuffered).toBeGreaterThan(maxBufferedBytes);
     expect(mostBuffered).toBeLessThanOrEqual(maxBufferedBytes + frameBytes);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LineSender, type LineSenderOptions } from "../../server/ingestor/line-sender.ts";
 import { freePort } from "../support/free-port.ts";
 import { silentLogger } from "../support/silent-logger.ts";
+import { waitUntil } from "../support/wait-until.ts";
 
 /** A stand-in aggregator: keeps every line it reads, in order. */
 interface LineSink {
@@ -65,13 +66,6 @@ async function sink(port: number, options?: { read?: boolean }): Promise<LineSin
   return started;
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** `line-0000042` and so on: every line the same length, 13 bytes with its newline. */
 const numbered = (i: number): string => `line-${String(i).padStart(7, "0")}`;
@@ -82,17 +76,17 @@ describe("ingestor queue while the aggregator is away", () => {
     const port = await freePort();
     const first = await sink(port);
     const lines = sender(port);
-    await until(() => lines.stats.connected);
+    await waitUntil(() => lines.stats.connected);
     for (const line of range(0, 10)) lines.send(`${line}\n`);
-    await until(() => first.lines.length === 10);
+    await waitUntil(() => first.lines.length === 10);
 
     await first.close();
-    await until(() => !lines.stats.connected);
+    await waitUntil(() => !lines.stats.connected);
     for (const line of range(10, 1010)) lines.send(`${line}\n`);
     expect(lines.stats).toMatchObject({ queued: 1000, dropped: 0, connected: false });
 
     const second = await sink(port);
-    await until(() => second.lines.length === 1000);
+    await waitUntil(() => second.lines.length === 1000);
     expect([...first.lines, ...second.lines]).toEqual(range(0, 1010));
     expect(lines.stats).toMatchObject({ sent: 1010, queued: 0, dropped: 0, connected: true });
   });
@@ -104,7 +98,7 @@ describe("ingestor queue while the aggregator is away", () => {
     expect(lines.stats).toMatchObject({ queued: 100, dropped: 150, sent: 0 });
 
     const back = await sink(port);
-    await until(() => back.lines.length === 100);
+    await waitUntil(() => back.lines.length === 100);
     expect(back.lines).toEqual(range(150, 250));
     expect(lines.stats).toMatchObject({ sent: 100, queued: 0, dropped: 150 });
   });
@@ -129,7 +123,7 @@ describe("ingestor queue while the aggregator is away", () => {
     lines.send(line(28, 100));
 
     const back = await sink(port);
-    await until(() => back.lines.length === 1);
+    await waitUntil(() => back.lines.length === 1);
     expect(back.lines).toEqual([line(28, 100).trimEnd()]);
     expect(lines.stats).toMatchObject({ sent: 1, queued: 0, dropped: 28 });
   });
@@ -139,7 +133,7 @@ describe("ingestor queue while the aggregator is away", () => {
     const stalled = await sink(port, { read: false });
     const maxQueueBytes = 256 * 1024;
     const lines = sender(port, { maxQueueBytes, maxQueueLines: 10_000_000 });
-    await until(() => lines.stats.connected);
+    await waitUntil(() => lines.stats.connected);
     // Far more than the kernel's socket buffers hold, so the sender sees its writes pile up.
     const total = 3_000_000;
     for (let i = 0; i < total; i++) {
@@ -153,7 +147,7 @@ describe("ingestor queue while the aggregator is away", () => {
 
     // The aggregator reads again: every line not dropped arrives, in order.
     for (const socket of stalled.sockets) socket.resume();
-    await until(() => stalled.lines.length === total - dropped, 30_000);
+    await waitUntil(() => stalled.lines.length === total - dropped, 30_000);
     const numbers = stalled.lines.map((line) => Number(line.slice(5)));
     expect(numbers.every((n, k) => k === 0 || n > (numbers[k - 1] as number))).toBe(true);
     expect(numbers.at(-1)).toBe(total - 1);

@@ -57,13 +57,7 @@ export async function ingestor(
   return started;
 }
 
-export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitUntil } from "../support/wait-until.ts";
 
 /** Ticks (each a real trigger) until the snapshot satisfies `done`. */
 export async function tickUntil(h: Harness, done: (snapshot: Snapshot) => boolean, timeoutMs = 5000): Promise<Snapshot> {
