@@ -5,6 +5,12 @@ import type { FramingReject } from "./line-splitter.ts";
 
 export type IntakeRejectReason = RejectReason | FramingReject;
 
+/** The refusal counts as plain data (connections are not state: they end with the process). */
+export interface IntakeStatsState {
+  readonly rejected: ReadonlyArray<readonly [IntakeRejectReason, number]>;
+  readonly invalidTags: number;
+}
+
 export class IntakeStats {
   readonly rejected = new Map<IntakeRejectReason, number>();
   /** Tags dropped from otherwise valid lines because nothing of them survived normalisation. */
@@ -19,6 +25,15 @@ export class IntakeStats {
     let total = 0;
     for (const n of this.rejected.values()) total += n;
     return total;
+  }
+
+  exportState(): IntakeStatsState {
+    return { rejected: [...this.rejected], invalidTags: this.invalidTags };
+  }
+
+  load(state: IntakeStatsState): void {
+    for (const [reason, count] of state.rejected) this.rejected.set(reason, count);
+    this.invalidTags = state.invalidTags;
   }
 
   connected(peer: object): void {
