@@ -20,10 +20,15 @@ interface Options {
 }
 
 export const snapshotSocket: FastifyPluginAsync<Options> = async (app, { feed, heartbeatMs }) => {
+  const clients = new Set<WebSocket>();
+  // Added before the websocket plugin's own preClose, which closes every client without a code:
+  // hooks run in the order they were added, so clients hear 1001 (going away) first.
+  app.addHook("preClose", async () => {
+    for (const socket of clients) socket.close(1001, "server shutting down");
+  });
   // Clients send nothing meaningful: a small cap keeps a hostile frame from costing memory.
   await app.register(websocket, { options: { maxPayload: 4096 } });
   const alive = new WeakMap<WebSocket, boolean>();
-  const clients = new Set<WebSocket>();
 
   const unsubscribe = feed.subscribe((frame) => {
     const bytes = Buffer.from(frame, "utf8");
@@ -55,6 +60,5 @@ export const snapshotSocket: FastifyPluginAsync<Options> = async (app, { feed, h
   app.addHook("preClose", async () => {
     clearInterval(heartbeat);
     unsubscribe();
-    for (const socket of clients) socket.close(1001, "server shutting down");
   });
 };
