@@ -5,10 +5,11 @@
  * A checkpoint that cannot be used — corrupt, unreadable, from another format, or saved under
  * other windows or another capacity — is moved aside with a warning that names the file and the
  * reason, and the aggregator starts fresh: losing the counts is better than refusing to run, and the
- * file is kept for whoever wants to look at it.
+ * file is kept for whoever wants to look at it. A STATE_DIR that cannot be written, on the other hand,
+ * stops the start (CheckpointDirError): running on without the durability asked for would be silent.
  */
 import { join } from "node:path";
-import { CHECKPOINT_FILE, readCheckpoint, setCheckpointAside, type CheckpointSetAside } from "../checkpoint/checkpoint-file.ts";
+import { CHECKPOINT_FILE, prepareCheckpointDir, readCheckpoint, setCheckpointAside, type CheckpointSetAside } from "../checkpoint/checkpoint-file.ts";
 import { scheduleCheckpoints, type CheckpointSchedule } from "../checkpoint/checkpoint-schedule.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
@@ -42,6 +43,7 @@ export async function openState(
   const now = options.clock();
   const fresh = (): OpenedState => ({ parts: buildParts(options, now), saved: undefined });
   const file = join(dir, CHECKPOINT_FILE);
+  await prepareCheckpointDir(dir);
   const read = await readCheckpoint(dir, options.clock);
   if (read.kind === "missing") {
     log.info({ file }, "no checkpoint yet: starting fresh");

@@ -9,7 +9,8 @@
  * with WebCrypto, which runs on libuv's thread pool: for a checkpoint of tens of megabytes that is
  * a few hundred milliseconds the event loop does not spend.
  */
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
@@ -22,6 +23,24 @@ export type CheckpointRead =
   | { readonly kind: "missing" }
   | { readonly kind: "corrupt"; readonly reason: string; readonly movedTo: string };
 export type CheckpointSetAside = Extract<CheckpointRead, { kind: "corrupt" }>;
+
+/** STATE_DIR cannot be created or written: the process would run without the durability asked for. */
+export class CheckpointDirError extends Error {
+  constructor(dir: string, cause: unknown) {
+    super(`STATE_DIR ${dir} cannot hold checkpoints: ${(cause as Error).message}`, { cause });
+    this.name = "CheckpointDirError";
+  }
+}
+
+/** Creates the directory if needed and checks it is writable, so that a bad STATE_DIR stops the start, not the first checkpoint. */
+export async function prepareCheckpointDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new CheckpointDirError(dir, error);
+  }
+}
 
 export async function writeCheckpoint(dir: string, state: unknown): Promise<number> {
   await mkdir(dir, { recursive: true });

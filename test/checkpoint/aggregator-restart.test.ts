@@ -217,4 +217,13 @@ describe("a checkpoint that cannot be used", () => {
     });
     expect(setAside(dir)).toHaveLength(2);
   });
+
+  it("stops the start when STATE_DIR cannot hold checkpoints", async () => {
+    const { dir, start } = restartable();
+    const file = join(dir, "not-a-directory");
+    writeFileSync(file, "");
+    await expect(start({ checkpoint: { dir: file, intervalMs: 3_600_000 } })).rejects.toThrow(
+      `STATE_DIR ${file} cannot hold checkpoints: EEXIST: file already exists, mkdir '${file}'`,
+    );
+  });
 });
