@@ -1,7 +1,7 @@
 /**
  * SIGTERM on a real `serve`: intake stopped, a final checkpoint holding every line read (even those
  * no tick has folded in yet), WebSocket clients closed with 1001, exit code 0; started again, it
- * shows all of them.
+ * shows all of them. A terminal's SIGINT with the supervisor's SIGTERM is one request, not two.
  */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,5 +50,16 @@ describe("graceful shutdown", () => {
     expect(await second.top("1h")).toEqual(expected);
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it("takes SIGINT and SIGTERM arriving together (Ctrl-C under npm start) as one request to stop", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "graceful-shutdown-"));
+    const serve = await startServe({ STATE_DIR: dir, CHECKPOINT_INTERVAL: "1h" });
+    children.push(serve);
+    await sendAll(serve.ingestPort, encodePlainLine(["rust"]).repeat(5));
+    serve.child.kill("SIGINT");
+    serve.child.kill("SIGTERM");
+    expect(await serve.exited).toBe(0);
+    expect((await readSavedState(dir))?.engine.lines).toBe(5);
   }, 120_000);
 });
