@@ -3,28 +3,19 @@
  * a stream, started again on the same STATE_DIR, and shows exactly the counts of the last checkpoint
  * it wrote — no more, no fewer — and still knows the posts it had seen.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodeDeleteLine, encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
-import { connectIngest, ranked, readSavedState, sendAll, startServe, waitFor, type ServeProcess } from "./serve-process.ts";
+import { connectIngest, ranked, readSavedState, sendAll, startServe, stateDir, waitFor } from "./serve-process.ts";
 
 const POST_ID = "https://a.example/users/ann/statuses/1";
 const FIRST = 200;
 const SECOND = 300;
 
-const children: ServeProcess[] = [];
-afterEach(() => {
-  for (const serve of children.splice(0)) serve.child.kill("SIGKILL");
-});
-
 describe("crash and restart", () => {
   it("comes back after SIGKILL with exactly the counts of the last checkpoint", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "crash-restart-"));
+    const dir = stateDir();
     const env = { STATE_DIR: dir, CHECKPOINT_INTERVAL: "300ms", TRIGGER_INTERVAL: "200ms" };
     const first = await startServe(env);
-    children.push(first);
 
     // First batch: one post with an id, then FIRST lines "alpha beta".
     const stream = await connectIngest(first.ingestPort);
@@ -50,7 +41,6 @@ describe("crash and restart", () => {
     const expected = ranked({ alpha: FIRST + secondCounted, beta: FIRST, gamma: secondCounted, delta: 1 });
 
     const second = await startServe(env);
-    children.push(second);
     expect(await second.top("complete")).toEqual(expected);
     expect(await second.top("15m")).toEqual(expected);
     expect(second.output()).toContain('"msg":"restored the checkpoint"');

@@ -3,27 +3,20 @@
  * no tick has folded in yet), WebSocket clients closed with 1001, exit code 0; started again, it
  * shows all of them. A terminal's SIGINT with the supervisor's SIGTERM is one request, not two.
  */
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CHECKPOINT_FILE } from "../../server/checkpoint/checkpoint-file.ts";
 import { encodePlainLine } from "../../shared/line-protocol.ts";
-import { ranked, readSavedState, sendAll, startServe, type ServeProcess } from "./serve-process.ts";
-
-const children: ServeProcess[] = [];
-afterEach(() => {
-  for (const serve of children.splice(0)) serve.child.kill("SIGKILL");
-});
+import { ranked, readSavedState, sendAll, startServe, stateDir } from "./serve-process.ts";
 
 describe("graceful shutdown", () => {
   it("stops intake, writes a final checkpoint, closes WebSocket clients with 1001 and exits 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "graceful-shutdown-"));
+    const dir = stateDir();
     // Neither a tick nor a periodic checkpoint comes during the test: only the shutdown saves the lines.
     const env = { STATE_DIR: dir, CHECKPOINT_INTERVAL: "1h", TRIGGER_INTERVAL: "1h", WINDOWS: "1h,complete" };
     const first = await startServe(env);
-    children.push(first);
     const client = new WebSocket(`${first.httpUrl.replace("http", "ws")}/ws`);
     const closed = new Promise<{ code: number; reason: string }>((resolve) =>
       client.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -44,7 +37,6 @@ describe("graceful shutdown", () => {
     expect(first.output()).toContain('"msg":"final checkpoint written"');
 
     const second = await startServe(env);
-    children.push(second);
     const expected = ranked({ rust: 42, go: 40 });
     expect(await second.top("complete")).toEqual(expected);
     expect(await second.top("1h")).toEqual(expected);
@@ -53,9 +45,8 @@ describe("graceful shutdown", () => {
   }, 120_000);
 
   it("takes SIGINT and SIGTERM arriving together (Ctrl-C under npm start) as one request to stop", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "graceful-shutdown-"));
+    const dir = stateDir();
     const serve = await startServe({ STATE_DIR: dir, CHECKPOINT_INTERVAL: "1h" });
-    children.push(serve);
     await sendAll(serve.ingestPort, encodePlainLine(["rust"]).repeat(5));
     serve.child.kill("SIGINT");
     serve.child.kill("SIGTERM");

@@ -4,13 +4,28 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import type { AggregatorState } from "../../server/aggregator/aggregator-state.ts";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "../../server/checkpoint/checkpoint-file.ts";
 import { topResponseSchema, type TopEntry } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
+
+const running = new Set<ChildProcess>();
+// A test that failed half-way leaves no process behind.
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
+
+/** A fresh STATE_DIR. */
+export function stateDir(): string {
+  return mkdtempSync(join(tmpdir(), "serve-state-"));
+}
 
 export interface ServeProcess {
   readonly child: ChildProcess;
@@ -30,6 +45,8 @@ export async function startServe(env: Readonly<Record<string, string>>): Promise
     env: { ...process.env, HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
