@@ -17,6 +17,13 @@ interface Slot<V> {
   readonly since: number;
 }
 
+/** One entry as plain data: its key, its value and when it was first set. */
+export interface AgedEntry<K, V> {
+  readonly key: K;
+  readonly value: V;
+  readonly since: number;
+}
+
 export class ExpiringMap<K, V> {
   readonly #limits: ExpiringMapLimits;
   readonly #slots = new Map<K, Slot<V>>();
@@ -59,6 +66,23 @@ export class ExpiringMap<K, V> {
 
   get size(): number {
     return this.#slots.size;
+  }
+
+  /** Every entry with its age, oldest first: what `load` takes back. */
+  entries(): Array<AgedEntry<K, V>> {
+    return Array.from(this.#slots, ([key, slot]) => ({ key, value: slot.value, since: slot.since }));
+  }
+
+  /**
+   * Fills an empty map with exported entries, oldest first, keeping the ages they had: a restarted
+   * process forgets each one when the original would have. The entry limit applies as they come in.
+   */
+  load(entries: Iterable<AgedEntry<K, V>>): void {
+    if (this.#slots.size > 0) throw new RangeError("load fills an empty map only");
+    for (const { key, value, since } of entries) {
+      this.#slots.set(key, { value, since });
+      if (this.#slots.size > this.#limits.maxEntries) this.#evictOldest();
+    }
   }
 
   /** Entries forgotten because of age or room, since creation. */

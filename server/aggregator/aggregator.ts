@@ -1,22 +1,26 @@
 /**
  * The aggregator process's core wiring: line intake -> counting engine -> a snapshot every trigger.
  * Time comes from the injected clock, so tests can drive ticks by hand (`tick`) while the trigger
- * loop drives them in production.
+ * loop drives them in production. With checkpoints configured it starts from the last one and
+ * writes one every interval and on close (checkpointing.ts).
  */
 import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
-import { HISTORY_TICKS, triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
+import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
 import type { Logger } from "../log/logger.ts";
-import { CountingEngine, type EngineCounters } from "./counting-engine.ts";
+import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
+import { intakeSources } from "../metrics/intake-sources.ts";
+import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./aggregator-state.ts";
+import { openState, startCheckpoints } from "./checkpointing.ts";
+import type { EngineCounters } from "./counting-engine.ts";
 import { IngestReports } from "./ingest-reports.ts";
-import { IntakeStats } from "./intake-stats.ts";
+import type { IntakeStats } from "./intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./line-intake.ts";
-import { PostLedger } from "./post-ledger.ts";
+import type { PostLedger } from "./post-ledger.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
-import { TagHistory } from "./tag-history.ts";
 import { windowsShorterThan } from "./trigger-interval.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
@@ -25,15 +29,19 @@ export interface Aggregator extends SnapshotFeed {
   readonly stats: IntakeStats;
   /** What edits and deletions did. */
   readonly posts: PostLedger;
+  /** This aggregator's Prometheus registry and the events it records. */
+  readonly metrics: AggregatorMetrics;
   /** Lines and tags taken in so far, before the next tick folds them in (for load tests). */
   ingested(): EngineCounters;
   /** Runs one trigger now: what the trigger loop calls. */
   tick(): PublishedSnapshot;
+  /** Stops the trigger and the intake; with checkpoints, then writes a last one holding every line read. */
   close(): Promise<void>;
 }
 
 export interface AggregatorOptions {
-  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> & Partial<Pick<Config, "postMemory" | "capacity" | "title">>;
+  readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
+    Partial<Pick<Config, "postMemory" | "capacity" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -42,18 +50,25 @@ export interface AggregatorOptions {
 
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
   const startedAt = clock();
-  const engine = new CountingEngine({
-    windows: config.windows,
-    topN: config.topN,
-    now: startedAt,
-    ...(config.capacity !== undefined && { capacity: config.capacity }),
-  });
-  const stats = new IntakeStats();
-  const posts = new PostLedger(engine, config.postMemory ?? DEFAULT_POST_MEMORY, clock);
+  const partsOptions: PartsOptions = {
+    engine: { windows: config.windows, topN: config.topN, ...(config.capacity !== undefined && { capacity: config.capacity }) },
+    postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
+    clock,
+  };
+  const windows = windowNames(config.windows);
+  const { parts, saved } =
+    config.checkpoint === undefined
+      ? { parts: buildParts(partsOptions, startedAt), saved: undefined }
+      : await openState(config.checkpoint.dir, partsOptions, { windows, capacity: config.capacity }, log);
+  const { engine, stats, posts, history } = parts;
   const reports = new IngestReports();
-  const history = new TagHistory(engine.windowNames, HISTORY_TICKS);
+  const metrics = new AggregatorMetrics(
+    { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
+    clock,
+  );
+  stats.observeEventLag((seconds) => metrics.observeEventLag(seconds));
   let settings: SnapshotSettings = {
-    triggerMs: config.triggerMs,
+    triggerMs: saved === undefined ? config.triggerMs : restoredTriggerMs(saved.settings, config.triggerMs),
     topN: config.topN,
     windows: engine.windowNames,
     title: config.title,
@@ -70,24 +85,45 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   };
   let latest = publish();
 
-  const tick = (): PublishedSnapshot => {
-    const result = engine.tick(clock());
+  const tick = (now: number): PublishedSnapshot => {
+    const started = performance.now();
+    const result = engine.tick(now);
     history.record(result.windows, (tag) => engine.countsOf(tag));
     latest = publish();
+    metrics.observeTick((performance.now() - started) / 1000);
     broadcast(latest.json);
     log.debug({ epoch: latest.snapshot.epoch, stats: latest.snapshot.stats, posts: posts.stats }, "tick");
     return latest;
   };
 
+  if (saved !== undefined) {
+    // The interval open at the checkpoint ended when it was saved: closed then rather than now, its
+    // lines leave the sliding windows when they would have without the restart.
+    if (saved.engine.open.ids.length > 0 || saved.engine.retractions.length > 0) tick(Math.max(saved.savedAt, engine.latest.at));
+    // Windows slide by wall time across the downtime: the first snapshot already lacks what left them.
+    tick(clock());
+    metrics.checkpointWritten(saved.savedAt);
+  }
+
   const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
-  const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(config.triggerMs, tick, clock) : undefined;
+  const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(settings.triggerMs, tick, clock) : undefined;
+  const savedSettings = (): SavedSettings => ({
+    windows,
+    capacity: config.capacity,
+    topN: config.topN,
+    configuredTriggerMs: config.triggerMs,
+    triggerMs: settings.triggerMs,
+  });
+  const checkpoints =
+    config.checkpoint && startCheckpoints(config.checkpoint, (at) => captureState(parts, savedSettings(), at), metrics, log, clock);
 
   return {
     intake: intake.address,
     stats,
     posts,
+    metrics,
     windows: engine.windowNames,
-    tick,
+    tick: () => tick(clock()),
     ingested: () => engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
@@ -119,8 +155,12 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     },
     async close() {
       loop?.stop();
+      checkpoints?.stop();
       listeners.clear();
       await intake.close();
+      if (checkpoints === undefined) return;
+      const written = await checkpoints.writeNow();
+      log.info({ dir: config.checkpoint?.dir, bytes: written.bytes, epoch: engine.latest.epoch, lines: engine.ingested.lines }, "final checkpoint written");
     },
   };
 }

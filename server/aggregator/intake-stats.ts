@@ -8,6 +8,16 @@ export type IntakeRejectReason = RejectReason | FramingReject;
 /** Why the intake closed a connection: refused (the peer was told), or silent for too long. */
 export type ConnectionCloseReason = ConnectionRefusal | "idle-timeout";
 
+/**
+ * The refusal counts as plain data (connections are not state: they end with the process, and so
+ * do the counts of connections closed). `longTags` is absent from checkpoints made before it.
+ */
+export interface IntakeStatsState {
+  readonly rejected: ReadonlyArray<readonly [IntakeRejectReason, number]>;
+  readonly invalidTags: number;
+  readonly longTags?: number;
+}
+
 export class IntakeStats {
   readonly rejected = new Map<IntakeRejectReason, number>();
   /** Connections the intake closed itself, by reason. */
@@ -49,6 +59,16 @@ export class IntakeStats {
     let total = 0;
     for (const n of this.rejected.values()) total += n;
     return total;
+  }
+
+  exportState(): IntakeStatsState {
+    return { rejected: [...this.rejected], invalidTags: this.invalidTags, longTags: this.longTags };
+  }
+
+  load(state: IntakeStatsState): void {
+    for (const [reason, count] of state.rejected) this.rejected.set(reason, count);
+    this.invalidTags = state.invalidTags;
+    this.longTags = state.longTags ?? 0;
   }
 
   connected(peer: object): void {

@@ -10,7 +10,8 @@
  * an `id` are not kept.
  *
  * The memory is bounded (entries and age, see ExpiringMap): an edit or deletion of a post already
- * forgotten changes nothing and is counted as `unknown`.
+ * forgotten changes nothing and is counted as `unknown`. A checkpoint keeps it (`exportState`), so
+ * that a deletion after a restart still takes back what the post counted before it.
  */
 import { ExpiringMap, type ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import type { PostMeta } from "../../shared/line-protocol.ts";
@@ -24,6 +25,24 @@ export interface PostLedgerStats {
   readonly edits: number;
   readonly deletes: number;
   /** Edits and deletions of posts not (or no longer) remembered. */
+  readonly unknown: number;
+}
+
+/**
+ * The ledger as plain data, oldest post first. Posts are laid out in columns rather than as one
+ * object each: a hundred thousand held posts then serialise as a few arrays, not as 300,000 objects.
+ */
+export interface PostLedgerState {
+  readonly ids: readonly string[];
+  /** When each post was first seen (its age in the memory). */
+  readonly since: Float64Array;
+  /** How many entries of `tags` and `epochs` each post owns, in order. */
+  readonly lengths: Uint32Array;
+  readonly tags: readonly string[];
+  readonly epochs: Float64Array;
+  readonly repeated: number;
+  readonly edits: number;
+  readonly deletes: number;
   readonly unknown: number;
 }
 
@@ -103,6 +122,53 @@ export class PostLedger {
 
   get stats(): PostLedgerStats {
     return { held: this.#posts.size, repeated: this.#repeated, edits: this.#edits, deletes: this.#deletes, unknown: this.#unknown };
+  }
+
+  /** Everything the ledger holds, copied: later posts, edits and deletions leave it as it was. */
+  exportState(): PostLedgerState {
+    const entries = this.#posts.entries();
+    const ids: string[] = [];
+    const since = new Float64Array(entries.length);
+    const lengths = new Uint32Array(entries.length);
+    const tags: string[] = [];
+    const epochs: number[] = [];
+    entries.forEach(({ key, value, since: at }, index) => {
+      ids.push(key);
+      since[index] = at;
+      lengths[index] = value.tags.length;
+      for (const tag of value.tags) tags.push(tag);
+      for (const epoch of value.epochs) epochs.push(epoch);
+    });
+    return {
+      ids,
+      since,
+      lengths,
+      tags,
+      epochs: Float64Array.from(epochs),
+      repeated: this.#repeated,
+      edits: this.#edits,
+      deletes: this.#deletes,
+      unknown: this.#unknown,
+    };
+  }
+
+  /**
+   * Takes back an exported ledger into this empty one. Its epochs name intervals of the engine that
+   * exported it, so the engine must have been restored from the same checkpoint.
+   */
+  load(state: PostLedgerState): void {
+    let offset = 0;
+    const entries = state.ids.map((key, index) => {
+      const end = offset + (state.lengths[index] as number);
+      const value: HeldPost = { tags: state.tags.slice(offset, end), epochs: Array.from(state.epochs.subarray(offset, end)) };
+      offset = end;
+      return { key, value, since: state.since[index] as number };
+    });
+    this.#posts.load(entries);
+    this.#repeated = state.repeated;
+    this.#edits = state.edits;
+    this.#deletes = state.deletes;
+    this.#unknown = state.unknown;
   }
 
   /** Records `tags` as counted for `held` in the open interval. */

@@ -14,6 +14,12 @@ export interface WindowTops {
   readonly top: readonly TopEntry[];
 }
 
+/** The history as plain data: each followed tag's series, one per window in `windows` order. */
+export interface TagHistoryState {
+  readonly windows: readonly string[];
+  readonly series: ReadonlyArray<readonly [tag: string, series: ReadonlyArray<readonly number[]>]>;
+}
+
 export class TagHistory {
   readonly #windows: readonly string[];
   readonly #length: number;
@@ -51,6 +57,20 @@ export class TagHistory {
   of(tag: string, window: string): number[] {
     const index = this.#windows.indexOf(window);
     return [...(this.#series.get(tag)?.[index] ?? [])];
+  }
+
+  /** Every followed tag's series, copied. */
+  exportState(): TagHistoryState {
+    return { windows: [...this.#windows], series: Array.from(this.#series, ([tag, series]) => [tag, series.map((values) => [...values])]) };
+  }
+
+  /**
+   * Takes back exported series, keeping at most the last `length` counts of each. History saved
+   * for other windows is ignored: its series would be put under the wrong windows' names.
+   */
+  load(state: TagHistoryState): void {
+    if (state.windows.length !== this.#windows.length || state.windows.some((w, i) => w !== this.#windows[i])) return;
+    this.#series = new Map(state.series.map(([tag, series]) => [tag, series.map((values) => values.slice(-this.#length))]));
   }
 
   /** Tags followed right now. */

@@ -5,10 +5,12 @@
  * previous one and the directory fsynced, so a crash at any instant leaves either the old or the
  * new checkpoint whole, never a torn one. The payload is V8's structured serialisation (typed
  * arrays and Maps survive as they are) behind a magic header and a SHA-256 of the payload, so a
- * truncated or altered file is recognised as corrupt instead of half-restored.
+ * truncated or altered file is recognised as corrupt instead of half-restored. The hash is computed
+ * with WebCrypto, which runs on libuv's thread pool: for a checkpoint of tens of megabytes that is
+ * a few hundred milliseconds the event loop does not spend.
  */
-import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
@@ -20,11 +22,30 @@ export type CheckpointRead =
   | { readonly kind: "restored"; readonly state: unknown }
   | { readonly kind: "missing" }
   | { readonly kind: "corrupt"; readonly reason: string; readonly movedTo: string };
+export type CheckpointSetAside = Extract<CheckpointRead, { kind: "corrupt" }>;
+
+/** STATE_DIR cannot be created or written: the process would run without the durability asked for. */
+export class CheckpointDirError extends Error {
+  constructor(dir: string, cause: unknown) {
+    super(`STATE_DIR ${dir} cannot hold checkpoints: ${(cause as Error).message}`, { cause });
+    this.name = "CheckpointDirError";
+  }
+}
+
+/** Creates the directory if needed and checks it is writable, so that a bad STATE_DIR stops the start, not the first checkpoint. */
+export async function prepareCheckpointDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new CheckpointDirError(dir, error);
+  }
+}
 
 export async function writeCheckpoint(dir: string, state: unknown): Promise<number> {
   await mkdir(dir, { recursive: true });
   const payload = serialize(state);
-  const digest = createHash("sha256").update(payload).digest();
+  const digest = await sha256(payload);
   const target = join(dir, CHECKPOINT_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
   const file = await open(temporary, "w", 0o600);
@@ -54,25 +75,43 @@ export async function readCheckpoint(dir: string, now: () => number = Date.now):
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
     return moveAside(path, `unreadable: ${(error as Error).message}`, now);
   }
-  const reason = verify(bytes);
-  if (reason !== undefined) return moveAside(path, reason, now);
+  const decoded = await decodeCheckpoint(bytes);
+  return "state" in decoded ? { kind: "restored", state: decoded.state } : moveAside(path, decoded.reason, now);
+}
+
+/** The state a checkpoint file's bytes hold, or why they hold none; reads nothing and moves nothing. */
+export async function decodeCheckpoint(bytes: Buffer): Promise<{ readonly state: unknown } | { readonly reason: string }> {
+  const reason = await verify(bytes);
+  if (reason !== undefined) return { reason };
   try {
-    return { kind: "restored", state: deserialize(bytes.subarray(MAGIC.length + HASH_BYTES)) };
+    return { state: deserialize(bytes.subarray(MAGIC.length + HASH_BYTES)) };
   } catch (error) {
-    return moveAside(path, `undecodable: ${(error as Error).message}`, now);
+    return { reason: `undecodable: ${(error as Error).message}` };
   }
 }
 
-function verify(bytes: Buffer): string | undefined {
+async function verify(bytes: Buffer): Promise<string | undefined> {
   if (bytes.length < MAGIC.length + HASH_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     return "not a tagstream checkpoint (bad header)";
   }
   const expected = bytes.subarray(MAGIC.length, MAGIC.length + HASH_BYTES);
-  const actual = createHash("sha256").update(bytes.subarray(MAGIC.length + HASH_BYTES)).digest();
+  const actual = await sha256(bytes.subarray(MAGIC.length + HASH_BYTES));
   return expected.equals(actual) ? undefined : "checksum mismatch (truncated or altered)";
 }
 
-async function moveAside(path: string, reason: string, now: () => number): Promise<CheckpointRead> {
+async function sha256(bytes: Uint8Array): Promise<Buffer> {
+  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+/**
+ * Moves the checkpoint aside for a reason found after reading it (one the program cannot use), as
+ * `readCheckpoint` does with a corrupt one: it is kept for inspection, and the next start is fresh.
+ */
+export async function setCheckpointAside(dir: string, reason: string, now: () => number = Date.now): Promise<CheckpointSetAside> {
+  return moveAside(join(dir, CHECKPOINT_FILE), reason, now);
+}
+
+async function moveAside(path: string, reason: string, now: () => number): Promise<CheckpointSetAside> {
   const movedTo = `${path}.corrupt-${new Date(now()).toISOString().replaceAll(":", "-")}`;
   try {
     await rename(path, movedTo);

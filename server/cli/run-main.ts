@@ -1,6 +1,11 @@
 /**
  * The lifecycle every command shares: read the config (a bad one prints every problem and exits
- * 2), start, then stop cleanly on SIGINT/SIGTERM and exit 0. A second signal exits at once.
+ * 2), start, then stop cleanly on SIGINT/SIGTERM and exit 0. The same signal a second time exits at
+ * once (130).
+ *
+ * The other signal does not: a terminal's Ctrl-C reaches every process of its group, and `npm
+ * start`'s supervisor passes it on as SIGTERM as well, so a child gets both at once for one request
+ * to stop; taking the second as impatience would skip the aggregator's final checkpoint.
  */
 import { ConfigError, readConfig, type Config } from "../config/config.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
@@ -26,10 +31,13 @@ export async function runMain(name: string, start: (config: Config, log: Logger)
     setTimeout(() => process.exit(1), 100);
     return;
   }
-  let stopping = false;
+  let first: NodeJS.Signals | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    if (first !== undefined) {
+      if (signal === first) process.exit(130);
+      return;
+    }
+    first = signal;
     log.info({ signal }, "shutting down");
     stop().then(
       () => setTimeout(() => process.exit(0), 50),
@@ -39,6 +47,6 @@ export async function runMain(name: string, start: (config: Config, log: Logger)
       },
     );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }

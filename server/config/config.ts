@@ -41,6 +41,8 @@ const FLAGS = {
   windows: "WINDOWS",
   "top-n": "TOP_N",
   capacity: "ENGINE_CAPACITY",
+  "checkpoint-interval": "CHECKPOINT_INTERVAL",
+  "state-dir": "STATE_DIR",
   "log-level": "LOG_LEVEL",
   "log-format": "LOG_FORMAT",
   "queue-lines": "INGEST_QUEUE_LINES",
@@ -93,6 +95,9 @@ const schema = z.object({
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
   ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
+  // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
+  CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
+  STATE_DIR: z.string().default("./data"),
   TITLE: z.string().trim().max(80, { error: "TITLE: at most 80 characters" }).optional(),
   // Long enough that guessing it over a rate-limited endpoint is hopeless.
   ADMIN_TOKEN: z.string().min(16, { error: "ADMIN_TOKEN: at least 16 characters (e.g. `openssl rand -hex 24`)" }).optional(),
@@ -131,6 +136,8 @@ export interface Config extends IngestSettings {
   readonly topN: number;
   /** Most distinct tags the engine holds; counts are exact below it, estimates with error bounds past it. */
   readonly capacity: number;
+  /** Where the aggregator's checkpoint lives and how often it is written. */
+  readonly checkpoint: { readonly dir: string; readonly intervalMs: number };
   /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
   readonly title: string | undefined;
   /** Bearer token that `PUT /api/config` requires; without one the endpoint is disabled. Never logged. */
@@ -243,6 +250,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     windows: env.WINDOWS,
     topN: env.TOP_N,
     capacity: env.ENGINE_CAPACITY,
+    checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

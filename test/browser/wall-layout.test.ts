@@ -185,7 +185,9 @@ describe.skipIf(skip)("wall display in Chromium", () => {
     expect(await focused()).toBe("settings-toggle");
     await page.keyboard.press("Enter");
     expect(await page.getByTestId("settings-toggle").getAttribute("aria-expanded")).toBe("true");
-    // Without ADMIN_TOKEN the interval fields are disabled, so the theme and the wall link come next.
+    // Without ADMIN_TOKEN (the panel asks the server) the interval fields are disabled, so the theme
+    // and the wall link come next.
+    await expect.poll(() => page.getByTestId("settings-disabled").count(), PAGE_WAIT).toBe(1);
     expect(await tabOrder(2)).toEqual(["theme-dark", "wall-link"]);
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("ArrowRight");

@@ -3,6 +3,9 @@
  * joined by the TCP line socket; counts appear within a trigger; SIGTERM stops everything with 0.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topResponseSchema } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
@@ -12,7 +15,15 @@ describe("start command", () => {
   it("runs serve and ingest in demo mode, counts posts, and stops both on SIGTERM", async () => {
     const [httpPort, ingestPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "--trigger", "300ms", "--demo-rate", "200"], {
-      env: { ...process.env, HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), MASTODON_TOKEN: "", LOG_FORMAT: "json" },
+      env: {
+        ...process.env,
+        HTTP_PORT: String(httpPort),
+        INGEST_PORT: String(ingestPort),
+        MASTODON_TOKEN: "",
+        LOG_FORMAT: "json",
+        // Its checkpoint goes to a directory of its own, not ./data of the checkout.
+        STATE_DIR: mkdtempSync(join(tmpdir(), "start-command-")),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

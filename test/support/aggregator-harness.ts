@@ -7,7 +7,7 @@ import type { WindowSpec } from "../../server/aggregator/counting-engine.ts";
 import { buildApp } from "../../server/http/app.ts";
 import type { Logger } from "../../server/log/logger.ts";
 import type { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";
-import { metricsFor } from "../../server/metrics/aggregator-metrics-wiring.ts";
+import { testLineSocket } from "./line-socket.ts";
 import { silentLogger } from "./silent-logger.ts";
 
 export interface Harness {
@@ -50,15 +50,12 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const aggregator = await startAggregator({
     config: {
-      ingest: {
-        host: "127.0.0.1",
+      ingest: testLineSocket({
         port: options.ingestPort ?? 0,
-        queueLines: 1000,
-        queueBytes: 1024 * 1024,
-        maxConnections: options.ingestMaxConnections ?? 64,
-        idleTimeoutMs: options.ingestIdleTimeoutMs ?? 300_000,
         token: options.ingestToken,
-      },
+        ...(options.ingestMaxConnections !== undefined && { maxConnections: options.ingestMaxConnections }),
+        ...(options.ingestIdleTimeoutMs !== undefined && { idleTimeoutMs: options.ingestIdleTimeoutMs }),
+      }),
       triggerMs: options.triggerMs ?? 10_000,
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
@@ -68,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     autoTick: options.autoTick ?? false,
     ...(options.clock && { clock: options.clock }),
   });
-  const metrics = options.metrics === true ? metricsFor(aggregator) : undefined;
+  const metrics = options.metrics === true ? aggregator.metrics : undefined;
   const app = await buildApp({
     feed: aggregator,
     log: options.log ?? silentLogger,

@@ -42,9 +42,14 @@ export interface SnapshotSocketOptions {
 }
 
 const plugin: FastifyPluginAsync<SnapshotSocketOptions> = async (app, { feed, heartbeatMs, maxBufferedBytes, metrics }) => {
+  const clients = new Set<WebSocket>();
+  // Added before the websocket plugin's own preClose, which closes every client without a code:
+  // hooks run in the order they were added, so clients hear 1001 (going away) first.
+  app.addHook("preClose", async () => {
+    for (const socket of clients) socket.close(1001, "server shutting down");
+  });
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
   const alive = new WeakMap<WebSocket, boolean>();
-  const clients = new Set<WebSocket>();
 
   const send = (socket: WebSocket, bytes: Buffer): void => {
     socket.send(bytes, TEXT_FRAME);
@@ -95,7 +100,6 @@ const plugin: FastifyPluginAsync<SnapshotSocketOptions> = async (app, { feed, he
   app.addHook("preClose", async () => {
     clearInterval(heartbeat);
     unsubscribe();
-    for (const socket of clients) socket.close(1001, "server shutting down");
   });
 };
 
