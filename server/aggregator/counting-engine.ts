@@ -84,8 +84,6 @@ export class CountingEngine {
       const summary = new SpaceSaving(options.capacity);
       this.#summary = summary;
       this.#estimates = this.#windows.find((w) => w instanceof CompleteWindow) ?? new CompleteWindow();
-      this.#interner.trackAdmissions();
-      for (const window of this.#windows) if (window instanceof SlidingWindow) window.keepOnly((id, epoch) => summary.current(id, epoch));
     }
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
     this.#latest = this.#result(0, options.now);
@@ -110,7 +108,7 @@ export class CountingEngine {
       ...(estimates !== undefined && !this.#windows.includes(estimates) && { estimates: estimates.totals.values.slice(0, this.#interner.idLimit) }),
       open: this.#open.entries(),
       retractions: Float64Array.from(this.#retractions),
-      ...(summary !== undefined && { summary: { ...summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } }),
+      ...(summary?.active === true && { summary: { ...summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } }),
     };
   }
 
@@ -127,11 +125,12 @@ export class CountingEngine {
   }
 
   #load(state: EngineState): void {
-    this.#interner.load(state.names);
-    if (state.summary !== undefined) {
-      this.#summary?.load(state.summary);
+    if (state.summary !== undefined && this.#summary !== undefined) {
+      this.#summary.load(state.summary);
       this.#evictedSinceSweep = state.summary.evictedSinceSweep;
+      this.#startTracking(this.#summary);
     }
+    this.#interner.load(state.names);
     state.windows.forEach((saved, index) => {
       const window = this.#windows[index];
       if (saved.kind === "sliding" && window instanceof SlidingWindow) window.load(saved.buckets.map(copyBucket));
@@ -248,9 +247,9 @@ export class CountingEngine {
 
   /** Space-Saving: a name first held in this interval starts at the floor, its error. */
   #admit(epoch: number): void {
+    if (this.#summary?.active !== true || this.#estimates === undefined) return;
     const admitted = this.#interner.takeAdmitted();
     this.#admissions += admitted.length;
-    if (this.#summary === undefined || this.#estimates === undefined) return;
     for (const id of admitted) {
       this.#summary.admit(id, epoch);
       if (this.#summary.floor > 0) this.#estimates.totals.add(id, this.#summary.floor);
@@ -261,6 +260,13 @@ export class CountingEngine {
   #evict(epoch: number): void {
     const summary = this.#summary;
     if (summary === undefined || this.#estimates === undefined || this.#interner.size <= summary.capacity) return;
+    if (!summary.active) {
+      const held: number[] = [];
+      for (let id = 0; id < this.#interner.idLimit; id++) if (this.#interner.holds(id)) held.push(id);
+      summary.activate(held, this.#estimates.totals.values);
+      this.#admissions = held.length;
+      this.#startTracking(summary);
+    }
     const evicted = summary.evict(this.#interner.size - summary.capacity, this.#estimates.totals.values, epoch);
     const windows = this.#windows.includes(this.#estimates) ? this.#windows : [...this.#windows, this.#estimates];
     for (const id of evicted) {
@@ -274,6 +280,12 @@ export class CountingEngine {
       for (const window of this.#windows) if (window instanceof SlidingWindow) window.sweep();
       this.#evictedSinceSweep = 0;
     }
+  }
+
+  /** From the first eviction on: new names are remembered for admission, and ids can change tag. */
+  #startTracking(summary: SpaceSaving): void {
+    this.#interner.trackAdmissions();
+    for (const window of this.#windows) if (window instanceof SlidingWindow) window.keepOnly((id, epoch) => summary.current(id, epoch));
   }
 
   /** Lines and tags ingested so far, including those the next tick will fold in. */
@@ -331,7 +343,7 @@ export class CountingEngine {
   }
 
   #counters(): EngineCounters {
-    const distinct = this.#summary === undefined ? this.#interner.size : this.#admissions + this.#interner.pendingAdmissions;
+    const distinct = this.#summary?.active === true ? this.#admissions + this.#interner.pendingAdmissions : this.#interner.size;
     return { lines: this.#lines, tags: this.#tags, distinct };
   }
 
