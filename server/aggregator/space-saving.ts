@@ -20,6 +20,7 @@
  * name; `activate` then builds the heap from every held id at once (Floyd's heap construction).
  */
 import { grown } from "./count-bucket.ts";
+import { countIn, type CountColumn } from "./count-rows.ts";
 
 export class SpaceSaving {
   readonly capacity: number;
@@ -44,10 +45,10 @@ export class SpaceSaving {
   }
 
   /** Starts tracking `held` (every id that names a tag now), all exact, keyed by their `estimates`. */
-  activate(held: readonly number[], estimates: Float64Array): void {
+  activate(held: readonly number[], estimates: CountColumn): void {
     const size = held.length;
     this.#heapIds = Uint32Array.from(held);
-    this.#heapKeys = Float64Array.from(held, (id) => estimates[id] ?? 0);
+    this.#heapKeys = Float64Array.from(held, (id) => countIn(estimates, id));
     this.#heapSize = size;
     for (let i = (size >> 1) - 1; i >= 0; i--) this.#siftDown(i, this.#heapIds[i] as number, this.#heapKeys[i] as number);
     this.#active = true;
@@ -82,12 +83,12 @@ export class SpaceSaving {
    * Takes out the `count` held ids with the smallest `estimates`, raising the floor; after `epoch`
    * none of their earlier entries counts for whatever name takes the id next.
    */
-  evict(count: number, estimates: Float64Array, epoch: number): number[] {
+  evict(count: number, estimates: CountColumn, epoch: number): number[] {
     const evicted: number[] = [];
     while (evicted.length < count && this.#heapSize > 0) {
       const id = this.#heapIds[0] as number;
       const key = this.#heapKeys[0] as number;
-      const estimate = estimates[id] ?? 0;
+      const estimate = countIn(estimates, id);
       this.#pop();
       if (estimate > key) {
         this.#push(id, estimate);
