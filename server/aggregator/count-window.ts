@@ -1,29 +1,17 @@
 /**
- * One window of counts, as the engine sees it: it folds in each closed bucket at a trigger and
- * answers for its totals as of that trigger.
+ * One window of counts, as the engine sees it: a column of the engine's count rows, which gains
+ * each closed bucket at a trigger (count-rows.ts does that for every column in one pass), and which
+ * the window itself takes back what has left it from.
  */
 import type { ClosedBucket } from "./count-bucket.ts";
-import type { CountArray } from "./count-array.ts";
 
 export interface CountWindow {
   /** Canonical name, as on the wire: "15m", "complete". */
   readonly name: string;
-  /** Totals by tag id, as of the last trigger. */
-  readonly totals: CountArray;
-  /** Folds in the bucket closed at `bucket.closedAt` and drops what has left the window by then. */
+  /** Its column in the count rows: its totals by tag id, as of the last trigger. */
+  readonly column: number;
+  /** Keeps what it needs of the bucket just closed (already counted) and drops what has left the window by then. */
   advance(bucket: ClosedBucket): void;
   /** True when the bucket closed at `epoch` still counts in this window. */
   holds(epoch: number): boolean;
-}
-
-/** Adds (sign 1) or subtracts (sign -1) a closed bucket into totals. */
-export function applyBucket(totals: CountArray, bucket: ClosedBucket, sign: 1 | -1): void {
-  const { ids, deltas } = bucket;
-  let highest = 0;
-  for (let i = 0; i < ids.length; i++) highest = Math.max(highest, ids[i] as number);
-  const values = totals.ensure(highest + 1);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    values[id] = (values[id] as number) + sign * (deltas[i] as number);
-  }
 }

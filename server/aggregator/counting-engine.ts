@@ -1,20 +1,21 @@
 /**
  * The windowed counting engine: pure, synchronous, no I/O, no clock.
  *
- * Lines go into one open bucket shared by all windows; `tick(now)` closes it, folds it into every
- * window and computes each window's top-N. Totals therefore change only at ticks, which gives
+ * Lines go into one open interval shared by all windows (a delta in each tag's row of counts);
+ * `tick(now)` closes it, folding it into every window in one pass, and updates each window's top-N. Totals therefore change only at ticks, which gives
  * micro-batch semantics: everything a reader sees (the snapshot, `top`, `countsOf`) is the state
  * as of the last tick, labelled with its epoch. Time is always passed in, so tests script exact
  * timelines.
  */
 import type { TopEntry } from "../../shared/messages.ts";
 import { CompleteWindow } from "./complete-window.ts";
-import { copyBucket, ENGINE_STATE_VERSION, type EngineState, type WindowState } from "./engine-state.ts";
-import { SpaceSaving } from "./space-saving.ts";
-import { OpenBucket, type ClosedBucket } from "./count-bucket.ts";
+import type { ClosedBucket } from "./count-bucket.ts";
+import { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
+import { copyBucket, ENGINE_STATE_VERSION, type EngineState, type WindowState } from "./engine-state.ts";
 import { scanPlainLine } from "./plain-line.ts";
 import { SlidingWindow } from "./sliding-window.ts";
+import { TagCapacity } from "./tag-capacity.ts";
 import { TagInterner } from "./tag-interner.ts";
 import type { NameOrder } from "./top-n.ts";
 import { TopTracker } from "./top-tracker.ts";
@@ -51,18 +52,18 @@ export interface TickResult {
 
 export class CountingEngine {
   readonly #interner = new TagInterner();
-  readonly #open = new OpenBucket();
+  /** Per tag: the open interval's delta and one total per window (plus Space-Saving's estimates when no window is complete). */
+  readonly #rows: CountRows;
   readonly #windows: readonly CountWindow[];
   /** One top-K tracker per window, in the same order. */
   readonly #trackers: readonly TopTracker[];
+  /** Each tracker's floor, and the ids that rose above it in the interval being closed. */
+  readonly #floors: Float64Array;
+  readonly #risers: number[][];
   readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
-  /** Present when a capacity is set: which tags are held, and the error of each count. */
-  readonly #summary: SpaceSaving | undefined;
-  /** The all-time estimates Space-Saving evicts by: the complete window's totals, or its own when none is configured. */
-  readonly #estimates: CountWindow | undefined;
-  #evictedSinceSweep = 0;
-  #admissions = 0;
+  /** Present when a capacity is set. */
+  readonly #capacity: TagCapacity | undefined;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
   #retractions: number[] = [];
   /** (start, end, hash) of each token of the line being scanned by the fast path. */
@@ -72,45 +73,45 @@ export class CountingEngine {
   #latest: TickResult;
 
   constructor(options: EngineOptions) {
-    if (options.windows.length === 0) throw new RangeError("at least one window is required");
-    this.#windows = options.windows.map((spec) =>
-      spec.kind === "complete" ? new CompleteWindow() : new SlidingWindow(spec.lengthMs),
-    );
+    const specs = options.windows;
+    if (specs.length === 0) throw new RangeError("at least one window is required");
+    if (options.capacity !== undefined && !(options.capacity >= 1)) throw new RangeError("capacity must be at least 1");
+    const complete = specs.findIndex((spec) => spec.kind === "complete");
+    // Space-Saving needs all-time estimates: the complete window's, else a column of their own.
+    const estimates = options.capacity === undefined ? -1 : complete === -1 ? specs.length : complete;
+    this.#rows = new CountRows(Math.max(specs.length, estimates + 1));
+    this.#windows = specs.map((spec, column) => (spec.kind === "complete" ? new CompleteWindow(column) : new SlidingWindow(spec.lengthMs, this.#rows, column)));
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
-    if (options.capacity !== undefined) {
-      if (!(options.capacity >= 1)) throw new RangeError("capacity must be at least 1");
-      const summary = new SpaceSaving(options.capacity);
-      this.#summary = summary;
-      this.#estimates = this.#windows.find((w) => w instanceof CompleteWindow) ?? new CompleteWindow();
-      this.#interner.trackAdmissions();
-      for (const window of this.#windows) if (window instanceof SlidingWindow) window.keepOnly((id, epoch) => summary.current(id, epoch));
-    }
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
+    this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
+    this.#risers = this.#windows.map(() => []);
+    this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#windows, this.#trackers);
     this.#latest = this.#result(0, options.now);
   }
 
   /** The whole engine as plain data (see engine-state.ts); the engine is left untouched. */
   exportState(): EngineState {
-    const summary = this.#summary;
-    const estimates = this.#estimates;
+    const limit = this.#interner.idLimit;
+    const capacity = this.#capacity?.exportState();
+    const ownEstimates = this.#rows.stride - 1 > this.#windows.length;
     return {
       version: ENGINE_STATE_VERSION,
       latest: structuredClone(this.#latest),
       lines: this.#lines,
       tags: this.#tags,
-      admissions: this.#admissions,
+      admissions: capacity?.admissions ?? 0,
       names: this.#interner.exportState(),
       windows: this.#windows.map((w): WindowState =>
         w instanceof SlidingWindow
           ? { kind: "sliding", name: w.name, buckets: w.buckets.map(copyBucket) }
-          : { kind: "complete", name: w.name, totals: w.totals.values.slice(0, this.#interner.idLimit) },
+          : { kind: "complete", name: w.name, totals: this.#rows.column(w.column, limit) },
       ),
-      ...(estimates !== undefined && !this.#windows.includes(estimates) && { estimates: estimates.totals.values.slice(0, this.#interner.idLimit) }),
-      open: this.#open.entries(),
+      ...(ownEstimates && { estimates: this.#rows.column(this.#windows.length, limit) }),
+      open: this.#rows.openEntries(),
       retractions: Float64Array.from(this.#retractions),
-      ...(summary !== undefined && { summary: { ...summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } }),
+      ...(capacity?.summary !== undefined && { summary: capacity.summary }),
     };
   }
 
@@ -127,22 +128,19 @@ export class CountingEngine {
   }
 
   #load(state: EngineState): void {
+    this.#capacity?.load(state.admissions, state.summary);
     this.#interner.load(state.names);
-    if (state.summary !== undefined) {
-      this.#summary?.load(state.summary);
-      this.#evictedSinceSweep = state.summary.evictedSinceSweep;
-    }
+    this.#rows.ensure(this.#interner.idLimit);
     state.windows.forEach((saved, index) => {
       const window = this.#windows[index];
       if (saved.kind === "sliding" && window instanceof SlidingWindow) window.load(saved.buckets.map(copyBucket));
-      else if (saved.kind === "complete") window?.totals.ensure(saved.totals.length).set(saved.totals);
+      else if (saved.kind === "complete" && window !== undefined) this.#rows.loadColumn(window.column, saved.totals);
     });
-    if (state.estimates !== undefined) this.#estimates?.totals.ensure(state.estimates.length).set(state.estimates);
-    state.open.ids.forEach((id, i) => this.#open.add(id, state.open.deltas[i] as number));
+    if (state.estimates !== undefined) this.#rows.loadColumn(this.#windows.length, state.estimates);
+    state.open.ids.forEach((id, i) => this.#rows.add(id, state.open.deltas[i] as number));
     this.#retractions = Array.from(state.retractions);
     this.#lines = state.lines;
     this.#tags = state.tags;
-    this.#admissions = state.admissions;
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();
   }
@@ -155,7 +153,7 @@ export class CountingEngine {
   ingest(tags: readonly string[]): void {
     this.#lines++;
     for (const tag of tags) {
-      this.#open.add(this.#interner.intern(tag), 1);
+      this.#rows.add(this.#interner.intern(tag), 1);
     }
     this.#tags += tags.length;
   }
@@ -175,7 +173,7 @@ export class CountingEngine {
     this.#lines++;
     this.#tags += count;
     for (let i = 0; i < count * 3; i += 3) {
-      this.#open.add(this.#interner.internBytes(bytes, tokens[i] as number, tokens[i + 1] as number, tokens[i + 2] as number), 1);
+      this.#rows.add(this.#interner.internBytes(bytes, tokens[i] as number, tokens[i + 1] as number, tokens[i + 2] as number), 1);
     }
     return true;
   }
@@ -196,8 +194,8 @@ export class CountingEngine {
     for (const tag of tags) {
       const id = this.#interner.lookup(tag);
       // A tag no longer held, or held again since that interval, keeps no count of it to take back.
-      if (id === undefined || (this.#summary !== undefined && countedIn < this.#summary.tenureOf(id))) continue;
-      if (countedIn >= this.openEpoch) this.#open.add(id, -1);
+      if (id === undefined || (this.#capacity !== undefined && countedIn < this.#capacity.tenureOf(id))) continue;
+      if (countedIn >= this.openEpoch) this.#rows.add(id, -1);
       else this.#retractions.push(id, countedIn);
     }
   }
@@ -214,7 +212,7 @@ export class CountingEngine {
         bucket.deltas[index] = (bucket.deltas[index] as number) - 1;
       }
       for (const window of this.#windows) {
-        if (window.holds(epoch) && window.totals.get(id) > 0) window.totals.add(id, -1);
+        if (window.holds(epoch) && this.#rows.total(id, window.column) > 0) this.#rows.addTotal(id, window.column, -1);
       }
     }
     this.#retractions = [];
@@ -234,46 +232,18 @@ export class CountingEngine {
   tick(now: number): TickResult {
     this.#applyRetractions();
     const epoch = this.#latest.epoch + 1;
-    const bucket = this.#open.close(epoch, now);
-    this.#admit(epoch);
+    this.#capacity?.admit(epoch);
+    this.#trackers.forEach((tracker, index) => (this.#floors[index] = tracker.floor));
+    const bucket = this.#rows.close(epoch, now, this.#floors, this.#risers);
     this.#windows.forEach((window, index) => {
       window.advance(bucket);
-      this.#trackers[index]?.update(window.totals.values, bucket.ids, this.#interner.idLimit, this.#byName);
+      const risers = this.#risers[index] as number[];
+      this.#trackers[index]?.update(this.#rows.view(window.column), risers, this.#interner.idLimit, this.#byName);
+      risers.length = 0;
     });
-    if (this.#estimates !== undefined && !this.#windows.includes(this.#estimates)) this.#estimates.advance(bucket);
-    this.#evict(epoch);
+    this.#capacity?.evict(epoch);
     this.#latest = this.#result(epoch, now);
     return this.#latest;
-  }
-
-  /** Space-Saving: a name first held in this interval starts at the floor, its error. */
-  #admit(epoch: number): void {
-    const admitted = this.#interner.takeAdmitted();
-    this.#admissions += admitted.length;
-    if (this.#summary === undefined || this.#estimates === undefined) return;
-    for (const id of admitted) {
-      this.#summary.admit(id, epoch);
-      if (this.#summary.floor > 0) this.#estimates.totals.add(id, this.#summary.floor);
-    }
-  }
-
-  /** Space-Saving: beyond the capacity, the smallest all-time estimates leave. */
-  #evict(epoch: number): void {
-    const summary = this.#summary;
-    if (summary === undefined || this.#estimates === undefined || this.#interner.size <= summary.capacity) return;
-    const evicted = summary.evict(this.#interner.size - summary.capacity, this.#estimates.totals.values, epoch);
-    const windows = this.#windows.includes(this.#estimates) ? this.#windows : [...this.#windows, this.#estimates];
-    for (const id of evicted) {
-      for (const window of windows) window.totals.add(id, -window.totals.get(id));
-      for (const tracker of this.#trackers) tracker.forget(id);
-      this.#interner.release(id);
-    }
-    // Held buckets still list evicted ids; once enough have left, drop those entries.
-    this.#evictedSinceSweep += evicted.length;
-    if (this.#evictedSinceSweep * 2 >= summary.capacity) {
-      for (const window of this.#windows) if (window instanceof SlidingWindow) window.sweep();
-      this.#evictedSinceSweep = 0;
-    }
   }
 
   /** Lines and tags ingested so far, including those the next tick will fold in. */
@@ -301,38 +271,29 @@ export class CountingEngine {
   errorsOf(tag: string): Record<string, number> {
     const id = this.#interner.lookup(tag);
     const errors: Record<string, number> = {};
-    for (const window of this.#windows) errors[window.name] = this.#errorOf(window, id);
+    for (const window of this.#windows) errors[window.name] = this.#capacity?.errorOf(window, id) ?? 0;
     return errors;
-  }
-
-  #errorOf(window: CountWindow, id: number | undefined): number {
-    const summary = this.#summary;
-    if (summary === undefined) return 0;
-    if (id === undefined) return summary.floor;
-    if (window instanceof SlidingWindow && summary.tenureOf(id) <= window.oldestEpoch) return 0;
-    return summary.errorOf(id);
   }
 
   /** One tag's count in every window as of the last tick (0 where absent). */
   countsOf(tag: string): Record<string, number> {
     const id = this.#interner.lookup(tag);
     const counts: Record<string, number> = {};
-    for (const window of this.#windows) counts[window.name] = id === undefined ? 0 : window.totals.get(id);
+    for (const window of this.#windows) counts[window.name] = id === undefined ? 0 : this.#rows.total(id, window.column);
     return counts;
   }
 
   #top(index: number, n: number): TopEntry[] {
     const window = this.#windows[index] as CountWindow;
     const tracker = this.#trackers[index] as TopTracker;
-    return tracker.topOrScan(window.totals.values, n, this.#interner.idLimit, this.#byName).map((r, rank) => {
-      const error = this.#errorOf(window, r.id);
+    return tracker.topOrScan(this.#rows.view(window.column), n, this.#interner.idLimit, this.#byName).map((r, rank) => {
+      const error = this.#capacity?.errorOf(window, r.id) ?? 0;
       return { tag: this.#interner.name(r.id), count: r.count, rank: rank + 1, ...(error > 0 && { error }) };
     });
   }
 
   #counters(): EngineCounters {
-    const distinct = this.#summary === undefined ? this.#interner.size : this.#admissions + this.#interner.pendingAdmissions;
-    return { lines: this.#lines, tags: this.#tags, distinct };
+    return { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
   }
 
   #result(epoch: number, at: number): TickResult {

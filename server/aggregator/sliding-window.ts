@@ -1,8 +1,8 @@
 /**
  * A sliding window of fixed length that advances at every trigger.
  *
- * It keeps the closed buckets it holds in arrival order: a trigger adds the newest bucket to the
- * totals and subtracts every bucket closed at or before `now - length`. Each bucket is added once
+ * It keeps the closed buckets it holds in arrival order: a trigger adds the newest bucket to its
+ * column of the count rows and subtracts every bucket closed at or before `now - length`. Each bucket is added once
  * and subtracted once, so the work per trigger is that of the buckets entering and leaving, not of
  * the window's whole content. Expiry is by the buckets' close time, so the window keeps sliding by
  * wall time even when triggers are late, missed, or change interval at run time.
@@ -12,25 +12,28 @@
  * them so that memory follows what is held.
  */
 import { formatDuration } from "../../shared/duration.ts";
-import { CountArray } from "./count-array.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
-import { applyBucket, type CountWindow } from "./count-window.ts";
+import type { CountRows } from "./count-rows.ts";
+import type { CountWindow } from "./count-window.ts";
 
 /** True when the entry of `id` in the bucket of `epoch` still belongs to the tag `id` names. */
 export type EntryFilter = (id: number, epoch: number) => boolean;
 
 export class SlidingWindow implements CountWindow {
   readonly name: string;
-  readonly totals = new CountArray();
+  readonly column: number;
   readonly lengthMs: number;
+  readonly #rows: CountRows;
   #held: ClosedBucket[] = [];
   /** Index of the oldest held bucket; the array is compacted lazily to keep shifts O(1). */
   #head = 0;
   #current: EntryFilter | undefined;
 
-  constructor(lengthMs: number) {
+  constructor(lengthMs: number, rows: CountRows, column: number) {
     this.lengthMs = lengthMs;
     this.name = formatDuration(lengthMs);
+    this.#rows = rows;
+    this.column = column;
   }
 
   /** Makes expiry skip entries `current` rejects (ids that changed tag since). */
@@ -38,14 +41,14 @@ export class SlidingWindow implements CountWindow {
     this.#current = current;
   }
 
+  /** Holds `bucket`, which the rows already count, and takes out what has left the window. */
   advance(bucket: ClosedBucket): void {
-    applyBucket(this.totals, bucket, 1);
     this.#held.push(bucket);
     const horizon = bucket.closedAt - this.lengthMs;
     while (this.#head < this.#held.length) {
       const oldest = this.#held[this.#head] as ClosedBucket;
       if (oldest.closedAt > horizon) break;
-      applyBucket(this.totals, this.#current === undefined ? oldest : this.#kept(oldest), -1);
+      this.#rows.subtract(oldest, this.column, this.#current);
       this.#head++;
     }
     if (this.#head > 64 && this.#head * 2 > this.#held.length) {
@@ -58,7 +61,7 @@ export class SlidingWindow implements CountWindow {
   load(buckets: readonly ClosedBucket[]): void {
     this.#held = [...buckets];
     this.#head = 0;
-    for (const bucket of buckets) applyBucket(this.totals, this.#kept(bucket), 1);
+    for (const bucket of buckets) this.#rows.addBucket(bucket, this.column, this.#current);
   }
 
   /** Drops, from every held bucket, the entries that no longer belong to their id's tag. */

@@ -14,8 +14,13 @@
  * The smallest estimates are found with a lazy min-heap: keys are the estimates when an id was
  * pushed and only grow with traffic, so a root whose key is stale is re-keyed and pushed back, and
  * the first fresh root is a true minimum.
+ *
+ * Until the distinct tags first outgrow the capacity none of this is needed (nothing evicted, the
+ * floor 0, every error 0, no id reused), so the summary stays dormant and costs nothing per new
+ * name; `activate` then builds the heap from every held id at once (Floyd's heap construction).
  */
 import { grown } from "./count-bucket.ts";
+import { countIn, type CountColumn } from "./count-rows.ts";
 
 export class SpaceSaving {
   readonly capacity: number;
@@ -28,9 +33,25 @@ export class SpaceSaving {
   #heapIds = new Uint32Array(1024);
   #heapKeys = new Float64Array(1024);
   #heapSize = 0;
+  #active = false;
 
   constructor(capacity: number) {
     this.capacity = capacity;
+  }
+
+  /** False until the first eviction is due: until then every count is exact and nothing is tracked. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** Starts tracking `held` (every id that names a tag now), all exact, keyed by their `estimates`. */
+  activate(held: readonly number[], estimates: CountColumn): void {
+    const size = held.length;
+    this.#heapIds = Uint32Array.from(held);
+    this.#heapKeys = Float64Array.from(held, (id) => countIn(estimates, id));
+    this.#heapSize = size;
+    for (let i = (size >> 1) - 1; i >= 0; i--) this.#siftDown(i, this.#heapIds[i] as number, this.#heapKeys[i] as number);
+    this.#active = true;
   }
 
   /** Records a new name in `id`, counting from `epoch`, with the current floor as its error. */
@@ -62,12 +83,12 @@ export class SpaceSaving {
    * Takes out the `count` held ids with the smallest `estimates`, raising the floor; after `epoch`
    * none of their earlier entries counts for whatever name takes the id next.
    */
-  evict(count: number, estimates: Float64Array, epoch: number): number[] {
+  evict(count: number, estimates: CountColumn, epoch: number): number[] {
     const evicted: number[] = [];
     while (evicted.length < count && this.#heapSize > 0) {
       const id = this.#heapIds[0] as number;
       const key = this.#heapKeys[0] as number;
-      const estimate = estimates[id] ?? 0;
+      const estimate = countIn(estimates, id);
       this.#pop();
       if (estimate > key) {
         this.#push(id, estimate);
@@ -101,23 +122,27 @@ export class SpaceSaving {
   }
 
   #pop(): void {
+    const size = --this.#heapSize;
+    this.#siftDown(0, this.#heapIds[size] as number, this.#heapKeys[size] as number);
+  }
+
+  /** Puts (id, key) into the hole at `start`, moving smaller children up. */
+  #siftDown(start: number, id: number, key: number): void {
     const ids = this.#heapIds;
     const keys = this.#heapKeys;
-    const size = --this.#heapSize;
-    const lastId = ids[size] as number;
-    const lastKey = keys[size] as number;
-    let i = 0;
+    const size = this.#heapSize;
+    let i = start;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= size) break;
       if (child + 1 < size && (keys[child + 1] as number) < (keys[child] as number)) child++;
-      if ((keys[child] as number) >= lastKey) break;
+      if ((keys[child] as number) >= key) break;
       ids[i] = ids[child] as number;
       keys[i] = keys[child] as number;
       i = child;
     }
-    ids[i] = lastId;
-    keys[i] = lastKey;
+    ids[i] = id;
+    keys[i] = key;
   }
 
   /** Plain data for `exportState`. */
@@ -139,6 +164,7 @@ export class SpaceSaving {
     this.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length + 1);
     this.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length + 1);
     this.#heapSize = state.heapIds.length;
+    this.#active = true;
   }
 }
 

@@ -11,6 +11,13 @@ export function fnvByte(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
+/** FNV-1a of `bytes[start..end)`, as an unsigned 32-bit integer. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = fnvByte(hash, bytes[i] as number);
+  return hash >>> 0;
+}
+
 /**
  * Compares two UTF-8 names the way JavaScript compares the strings: by UTF-16 code units. UTF-8
  * byte order is code point order, which differs from UTF-16 order in one case only: a character

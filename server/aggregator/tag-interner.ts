@@ -3,27 +3,16 @@
  * arrays indexed by id instead of in string-keyed maps.
  *
  * Names are keyed by their UTF-8 bytes, so that the intake can count a tag straight from the
- * socket's Buffer without first making a string of it. The table is open addressing with linear
- * probing and backward-shift deletion (Knuth, TAOCP vol. 3, §6.4, Algorithm R), so ids can be
- * released when a capacity is enforced; names live back to back in one byte arena, compacted when
- * released names waste more than half of it.
+ * socket's Buffer without first making a string of it: the table (name-table.ts) finds them, the
+ * arena (name-arena.ts) keeps them. Ids can be released when a capacity is enforced, and are reused.
  */
-import { grown } from "./count-bucket.ts";
-import { fnvByte, FNV_OFFSET, utf8Compare } from "./tag-bytes.ts";
-
-const MIN_TABLE = 1 << 12;
+import { NameArena } from "./name-arena.ts";
+import { NameTable } from "./name-table.ts";
+import { hashBytes } from "./tag-bytes.ts";
 
 export class TagInterner {
-  #arena = new Uint8Array(1 << 16);
-  #text = Buffer.from(this.#arena.buffer);
-  #arenaEnd = 0;
-  #wasted = 0;
-  /** Per id: where its name starts in the arena, its length in bytes (0 = released), its hash. */
-  #starts = new Uint32Array(1024);
-  #lengths = new Uint32Array(1024);
-  #hashes = new Uint32Array(1024);
-  /** Hash slots holding id + 1 (0 = empty), at most half full. */
-  #slots = new Int32Array(MIN_TABLE);
+  readonly #arena = new NameArena();
+  readonly #table = new NameTable(this.#arena);
   #limit = 0;
   #size = 0;
   readonly #free: number[] = [];
@@ -31,16 +20,10 @@ export class TagInterner {
   /** Ids given to new names since the last `takeAdmitted`, when asked to keep them. */
   #admitted: number[] | undefined;
 
-  /** The id of the name in `bytes[start..end)` (UTF-8) whose hash is `hash`, assigning one on first sight. */
+  /** The id of the name in `bytes[start..end)` (UTF-8) whose FNV-1a hash is `hash`, assigning one on first sight. */
   internBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const mask = this.#slots.length - 1;
-    const length = end - start;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const held = this.#slots[slot] as number;
-      if (held === 0) return this.#add(slot, bytes, start, length, hash);
-      const id = held - 1;
-      if (this.#hashes[id] === hash && this.#lengths[id] === length && this.#sameBytes(id, bytes, start, length)) return id;
-    }
+    const found = this.#table.probe(bytes, start, end - start, hash);
+    return found >= 0 ? found : this.#add(-1 - found, bytes, start, end - start, hash);
   }
 
   /** The id of `name`, assigning one on first sight. Names must already be normalised. */
@@ -52,48 +35,32 @@ export class TagInterner {
   /** The id of `name` if it is held. */
   lookup(name: string): number | undefined {
     const length = this.#encode(name);
-    const id = this.#find(this.#scratch, 0, length, hashBytes(this.#scratch, 0, length));
-    return id === -1 ? undefined : id;
+    const found = this.#table.probe(this.#scratch, 0, length, hashBytes(this.#scratch, 0, length));
+    return found >= 0 ? found : undefined;
   }
 
   name(id: number): string {
-    const length = id < this.#limit ? (this.#lengths[id] as number) : 0;
-    if (length === 0) throw new RangeError(`unknown tag id ${id}`);
-    const start = this.#starts[id] as number;
-    return this.#text.toString("utf8", start, start + length);
+    if (!this.holds(id)) throw new RangeError(`unknown tag id ${id}`);
+    return this.#arena.name(id);
   }
 
   /** True when `id` names a tag now (not released, not yet unassigned). */
   holds(id: number): boolean {
-    return id < this.#limit && this.#lengths[id] !== 0;
+    return id < this.#limit && this.#arena.lengthOf(id) !== 0;
   }
 
   /** Orders two held ids by name in UTF-16 code-unit order, the wire's tie-break. */
   compare(a: number, b: number): number {
-    return utf8Compare(this.#arena, this.#starts[a] as number, this.#lengths[a] as number, this.#starts[b] as number, this.#lengths[b] as number);
+    return this.#arena.compare(a, b);
   }
 
   /** Forgets `id`'s name; the id is reused by a later new name. */
   release(id: number): void {
     if (!this.holds(id)) return;
-    const mask = this.#slots.length - 1;
-    let hole = (this.#hashes[id] as number) & mask;
-    while (this.#slots[hole] !== id + 1) hole = (hole + 1) & mask;
-    // Backward-shift deletion: pull later entries of the same probe run into the hole.
-    for (let next = (hole + 1) & mask; this.#slots[next] !== 0; next = (next + 1) & mask) {
-      const home = (this.#hashes[(this.#slots[next] as number) - 1] as number) & mask;
-      const between = hole <= next ? home > hole && home <= next : home > hole || home <= next;
-      if (!between) {
-        this.#slots[hole] = this.#slots[next] as number;
-        hole = next;
-      }
-    }
-    this.#slots[hole] = 0;
-    this.#wasted += this.#lengths[id] as number;
-    this.#lengths[id] = 0;
+    this.#table.remove(id);
+    if (this.#arena.release(id)) this.#table.refreshLongStarts();
     this.#free.push(id);
     this.#size--;
-    if (this.#wasted > 1 << 16 && this.#wasted * 2 > this.#arenaEnd) this.#compactArena();
   }
 
   /** Keeps the ids given to new names from now on, for `takeAdmitted`. */
@@ -115,40 +82,17 @@ export class TagInterner {
 
   /** Every id's name as UTF-8 (released ids have length 0), and the free ids in reuse order. */
   exportState(): InternerState {
-    const lengths = this.#lengths.slice(0, this.#limit);
-    const bytes = new Uint8Array(this.#arenaEnd - this.#wasted);
-    let at = 0;
-    for (let id = 0; id < this.#limit; id++) {
-      const start = this.#starts[id] as number;
-      bytes.set(this.#arena.subarray(start, start + (lengths[id] as number)), at);
-      at += lengths[id] as number;
-    }
-    return { bytes, lengths, free: Uint32Array.from(this.#free), admitted: Uint32Array.from(this.#admitted ?? []) };
+    return { ...this.#arena.exportState(this.#limit), free: Uint32Array.from(this.#free), admitted: Uint32Array.from(this.#admitted ?? []) };
   }
 
   /** Takes over exported state: every name keeps its id. */
   load(state: InternerState): void {
-    const limit = state.lengths.length;
-    this.#arena = grown(Uint8Array.from(state.bytes), state.bytes.length + 1);
-    this.#text = Buffer.from(this.#arena.buffer);
-    this.#arenaEnd = state.bytes.length;
-    this.#wasted = 0;
-    this.#starts = new Uint32Array(limit + 1);
-    this.#lengths = grown(Uint32Array.from(state.lengths), limit + 1);
-    this.#hashes = new Uint32Array(limit + 1);
-    let at = 0;
-    this.#size = 0;
-    for (let id = 0; id < limit; id++) {
-      const length = state.lengths[id] as number;
-      this.#starts[id] = at;
-      this.#hashes[id] = hashBytes(this.#arena, at, at + length);
-      at += length;
-      if (length > 0) this.#size++;
-    }
-    this.#limit = limit;
+    this.#arena.load(state.bytes, state.lengths);
+    this.#limit = state.lengths.length;
+    this.#size = state.lengths.reduce((held, length) => held + (length > 0 ? 1 : 0), 0);
+    this.#table.rebuild(this.#limit);
     this.#free.splice(0, this.#free.length, ...state.free);
     if (this.#admitted !== undefined) this.#admitted = [...state.admitted];
-    this.#rehash(2 ** Math.ceil(Math.log2(Math.max(2, this.#size * 2 + 1))));
   }
 
   /** Names held now. */
@@ -161,81 +105,13 @@ export class TagInterner {
     return this.#limit;
   }
 
-  #find(bytes: Uint8Array, start: number, length: number, hash: number): number {
-    const mask = this.#slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const held = this.#slots[slot] as number;
-      if (held === 0) return -1;
-      const id = held - 1;
-      if (this.#hashes[id] === hash && this.#lengths[id] === length && this.#sameBytes(id, bytes, start, length)) return id;
-    }
-  }
-
-  #sameBytes(id: number, bytes: Uint8Array, start: number, length: number): boolean {
-    const arena = this.#arena;
-    const at = this.#starts[id] as number;
-    for (let i = 0; i < length; i++) if (arena[at + i] !== bytes[start + i]) return false;
-    return true;
-  }
-
   #add(slot: number, bytes: Uint8Array, start: number, length: number, hash: number): number {
     const id = this.#free.pop() ?? this.#limit++;
-    if (id >= this.#starts.length) this.#growIds();
-    if (this.#arenaEnd + length > this.#arena.length) this.#growArena(length);
-    this.#arena.set(bytes.subarray(start, start + length), this.#arenaEnd);
-    this.#starts[id] = this.#arenaEnd;
-    this.#lengths[id] = length;
-    this.#hashes[id] = hash;
-    this.#arenaEnd += length;
-    this.#slots[slot] = id + 1;
+    this.#arena.add(id, bytes, start, length);
+    this.#table.put(slot, id, hash);
     this.#size++;
     this.#admitted?.push(id);
-    if (this.#size * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
     return id;
-  }
-
-  #growIds(): void {
-    this.#starts = grown(this.#starts, this.#limit);
-    this.#lengths = grown(this.#lengths, this.#limit);
-    this.#hashes = grown(this.#hashes, this.#limit);
-  }
-
-  #growArena(needed: number): void {
-    let length = this.#arena.length * 2;
-    while (length < this.#arenaEnd + needed) length *= 2;
-    const next = new Uint8Array(length);
-    next.set(this.#arena.subarray(0, this.#arenaEnd));
-    this.#arena = next;
-    this.#text = Buffer.from(next.buffer);
-  }
-
-  #compactArena(): void {
-    const next = new Uint8Array(Math.max(1 << 16, (this.#arenaEnd - this.#wasted) * 2));
-    let end = 0;
-    for (let id = 0; id < this.#limit; id++) {
-      const length = this.#lengths[id] as number;
-      if (length === 0) continue;
-      const start = this.#starts[id] as number;
-      next.set(this.#arena.subarray(start, start + length), end);
-      this.#starts[id] = end;
-      end += length;
-    }
-    this.#arena = next;
-    this.#text = Buffer.from(next.buffer);
-    this.#arenaEnd = end;
-    this.#wasted = 0;
-  }
-
-  #rehash(tableLength: number): void {
-    const slots = new Int32Array(Math.max(MIN_TABLE, tableLength));
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.#limit; id++) {
-      if (this.#lengths[id] === 0) continue;
-      let slot = (this.#hashes[id] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
-    }
-    this.#slots = slots;
   }
 
   /** Writes `name` as UTF-8 into the scratch buffer; returns its length in bytes. */
@@ -249,12 +125,6 @@ export class TagInterner {
     }
     return name.length;
   }
-}
-
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = fnvByte(hash, bytes[i] as number);
-  return hash >>> 0;
 }
 
 export interface InternerState {

@@ -6,6 +6,7 @@
  * Order (the wire contract): count descending, then tag ascending by UTF-16 code units, which is
  * deterministic and locale-independent.
  */
+import type { CountColumn } from "./count-rows.ts";
 
 export interface Ranked {
   readonly id: number;
@@ -18,21 +19,25 @@ export type NameOrder = (a: number, b: number) => number;
 /** Collects the best `n` of the ids offered to it. */
 export class TopSelector {
   readonly #heap: number[] = [];
-  readonly #counts: Float64Array;
+  readonly #values: Float64Array;
+  readonly #stride: number;
+  readonly #offset: number;
   readonly #n: number;
   readonly #byName: NameOrder;
   /** The highest count offered that did not make (or was pushed out of) the best `n`; 0 if none. */
   bestRejected = 0;
 
-  constructor(counts: Float64Array, n: number, byName: NameOrder) {
-    this.#counts = counts;
+  constructor(counts: CountColumn, n: number, byName: NameOrder) {
+    this.#values = counts.values;
+    this.#stride = counts.stride;
+    this.#offset = counts.offset;
     this.#n = n;
     this.#byName = byName;
   }
 
   /** Offers `id`; ids with a count of 0 or less are never selected. */
   offer(id: number): void {
-    const count = this.#counts[id] as number;
+    const count = this.#count(id);
     if (count <= 0 || this.#n <= 0) return;
     const heap = this.#heap;
     if (heap.length < this.#n) {
@@ -49,20 +54,23 @@ export class TopSelector {
 
   /** The selected ids, best first. */
   ranked(): Ranked[] {
-    const counts = this.#counts;
-    const ranked = this.#heap.map((id) => ({ id, count: counts[id] as number }));
+    const ranked = this.#heap.map((id) => ({ id, count: this.#count(id) }));
     ranked.sort((a, b) => b.count - a.count || this.#byName(a.id, b.id));
     return ranked;
   }
 
+  #count(id: number): number {
+    return this.#values[id * this.#stride + this.#offset] ?? 0;
+  }
+
   #reject(id: number): void {
-    this.bestRejected = Math.max(this.bestRejected, this.#counts[id] as number);
+    this.bestRejected = Math.max(this.bestRejected, this.#count(id));
   }
 
   /** Weaker = smaller count, or equal count and later name: the heap's root is the weakest. */
   #weaker(a: number, b: number): boolean {
-    const ca = this.#counts[a] as number;
-    const cb = this.#counts[b] as number;
+    const ca = this.#count(a);
+    const cb = this.#count(b);
     return ca < cb || (ca === cb && this.#byName(a, b) > 0);
   }
 
@@ -93,10 +101,9 @@ export class TopSelector {
   }
 }
 
-/** The best `n` ids of `counts[0..length)` with a positive count, best first: a full scan. */
-export function selectTop(counts: Float64Array, length: number, n: number, byName: NameOrder): Ranked[] {
+/** The best `n` ids below `limit` with a positive count, best first: a full scan. */
+export function selectTop(counts: CountColumn, limit: number, n: number, byName: NameOrder): Ranked[] {
   const selector = new TopSelector(counts, n, byName);
-  const end = Math.min(length, counts.length);
-  for (let id = 0; id < end; id++) selector.offer(id);
+  for (let id = 0; id < limit; id++) selector.offer(id);
   return selector.ranked();
 }

@@ -3,8 +3,8 @@
  *
  * It holds a set of member ids (at most K) and a floor: an upper bound on the count of every id
  * outside the set. Counts only grow through a closed bucket, so after a tick the only ids that can
- * newly belong among the best are those of the bucket whose count now exceeds the floor; they are
- * merged with the members and the best K kept, and whatever drops out raises the floor. Decreases
+ * newly belong among the best are those of the bucket whose count now exceeds the floor (the count
+ * rows pick them out as they fold the bucket in); they are merged with the members and the best K kept, and whatever drops out raises the floor. Decreases
  * (expiry, retraction) need no work: a smaller count still lies under the floor. The top n is
  * certain while the n-th member's count is above the floor; otherwise, rarely, one full scan
  * rebuilds the set. A tick then costs O(bucket) rather than O(distinct tags). This is the
@@ -12,6 +12,7 @@
  * "Continuous monitoring of top-k queries over sliding windows", SIGMOD 2006), specialised to counts.
  */
 import { grown } from "./count-bucket.ts";
+import { countIn, type CountColumn } from "./count-rows.ts";
 import { selectTop, TopSelector, type NameOrder, type Ranked } from "./top-n.ts";
 
 export class TopTracker {
@@ -27,35 +28,37 @@ export class TopTracker {
     this.#capacity = capacity;
   }
 
+  /** Every id outside the set has at most this count; one that rises above it is a candidate (none is needed before the first scan). */
+  get floor(): number {
+    return this.#settled ? this.#floor : Number.POSITIVE_INFINITY;
+  }
+
   /**
-   * Brings the set up to date after the counts of `changed` rose (others may have fallen).
-   * `limit` bounds the ids for a full scan when one is needed.
+   * Brings the set up to date after counts changed: `risers` are ids whose count rose above the
+   * floor (others may have fallen). `limit` bounds the ids for a full scan when one is needed.
    */
-  update(counts: Float64Array, changed: ArrayLike<number>, limit: number, byName: NameOrder): void {
+  update(counts: CountColumn, risers: readonly number[], limit: number, byName: NameOrder): void {
     if (!this.#settled) {
       this.#rescan(counts, limit, byName);
       return;
     }
     const selector = new TopSelector(counts, this.#capacity, byName);
     for (const id of this.#members) selector.offer(id);
-    for (let i = 0; i < changed.length; i++) {
-      const id = changed[i] as number;
-      if (!this.#has(id) && (counts[id] as number) > this.#floor) selector.offer(id);
-    }
+    for (const id of risers) if (!this.#has(id)) selector.offer(id);
     this.#adopt(selector);
   }
 
   /** The best `n` if the set can tell them for certain, best first; undefined when it cannot. */
-  top(counts: Float64Array, n: number): Ranked[] | undefined {
+  top(counts: CountColumn, n: number): Ranked[] | undefined {
     if (!this.#settled || n > this.#capacity) return undefined;
     const members = this.#members;
     if (members.length < n) return this.#floor === 0 ? this.#ranked(counts, members.length) : undefined;
-    if (n > 0 && (counts[members[n - 1] as number] as number) <= this.#floor) return undefined;
+    if (n > 0 && countIn(counts, members[n - 1] as number) <= this.#floor) return undefined;
     return this.#ranked(counts, n);
   }
 
   /** The best `n`, from the set when it is certain, else after a full scan. */
-  topOrScan(counts: Float64Array, n: number, limit: number, byName: NameOrder): Ranked[] {
+  topOrScan(counts: CountColumn, n: number, limit: number, byName: NameOrder): Ranked[] {
     const known = this.top(counts, n);
     if (known !== undefined) return known;
     if (n > this.#capacity) return selectTop(counts, limit, n, byName);
@@ -75,13 +78,12 @@ export class TopTracker {
     this.#settled = false;
   }
 
-  #rescan(counts: Float64Array, limit: number, byName: NameOrder): void {
+  #rescan(counts: CountColumn, limit: number, byName: NameOrder): void {
     for (const id of this.#members) this.#isMember[id] = 0;
     this.#members = [];
     this.#floor = 0;
     const selector = new TopSelector(counts, this.#capacity, byName);
-    const end = Math.min(limit, counts.length);
-    for (let id = 0; id < end; id++) selector.offer(id);
+    for (let id = 0; id < limit; id++) selector.offer(id);
     this.#adopt(selector);
   }
 
@@ -96,8 +98,8 @@ export class TopTracker {
     this.#settled = true;
   }
 
-  #ranked(counts: Float64Array, n: number): Ranked[] {
-    return this.#members.slice(0, n).map((id) => ({ id, count: counts[id] as number }));
+  #ranked(counts: CountColumn, n: number): Ranked[] {
+    return this.#members.slice(0, n).map((id) => ({ id, count: countIn(counts, id) }));
   }
 
   #has(id: number): boolean {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CountingEngine } from "../../server/aggregator/counting-engine.ts";
 import { scanPlainLine } from "../../server/aggregator/plain-line.ts";
-import { hashBytes } from "../../server/aggregator/tag-interner.ts";
+import { hashBytes } from "../../server/aggregator/tag-bytes.ts";
 import { parseLine } from "../../shared/line-protocol.ts";
 
 const T0 = Date.UTC(2026, 0, 1);

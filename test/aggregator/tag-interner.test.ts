@@ -49,3 +49,53 @@ function hashOf(name: string): number {
   for (const byte of Buffer.from(name, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193);
   return hash >>> 0;
 }
+
+describe("TagInterner against a Map", () => {
+  // Names of every shape the slots tell apart: inline (up to 11 bytes), long, non-ASCII, sharing prefixes.
+  const name = fc.oneof(
+    fc.string({ unit: fc.constantFrom("a", "b", "_", "1"), minLength: 1, maxLength: 14 }),
+    fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
+    fc.nat(30).map((n) => `${"long_prefix_".repeat(1 + (n % 3))}${n}`),
+  );
+  type Step = { kind: "intern" | "release"; name: string };
+  const step: fc.Arbitrary<Step> = fc.record({ kind: fc.constantFrom<Step["kind"]>("intern", "intern", "release"), name });
+
+  it("finds, names and releases exactly what a Map keyed by name would", () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
+        const interner = new TagInterner();
+        const model = new Map<string, number>();
+        for (const { kind, name: n } of steps) {
+          if (kind === "intern") {
+            const bytes = Buffer.from(`\n${n} `, "utf8");
+            const id = interner.internBytes(bytes, 1, bytes.length - 1, hashOf(n));
+            if (model.has(n)) expect(id).toBe(model.get(n));
+            else model.set(n, id);
+          } else if (model.has(n)) {
+            interner.release(model.get(n) as number);
+            model.delete(n);
+          }
+        }
+        expect(interner.size).toBe(model.size);
+        for (const [n, id] of model) {
+          expect(interner.lookup(n)).toBe(id);
+          expect(interner.name(id)).toBe(n);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps long names findable when released ones make it compact its arena", () => {
+    const interner = new TagInterner();
+    const names = Array.from({ length: 3000 }, (_, i) => `${"a_rather_long_hashtag_name_".repeat(2)}${i}`);
+    for (const n of names) interner.intern(n);
+    for (let i = 0; i < names.length; i++) if (i % 3 !== 0) interner.release(interner.lookup(names[i] as string) as number);
+    for (let i = 0; i < names.length; i++) {
+      const id = interner.lookup(names[i] as string);
+      expect(id === undefined ? undefined : interner.name(id)).toBe(i % 3 === 0 ? names[i] : undefined);
+    }
+    expect(interner.intern(names[0] as string)).toBe(interner.lookup(names[0] as string));
+    expect(interner.size).toBe(1000);
+  });
+});
