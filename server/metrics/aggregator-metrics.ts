@@ -69,7 +69,7 @@ export class AggregatorMetrics {
     const lastCheckpoint = (): number | undefined => this.#lastCheckpointAt;
     new Gauge({
       name: "tagstream_checkpoint_age_seconds",
-      help: "Seconds since the last checkpoint was written (absent before the first).",
+      help: "Seconds since the last checkpoint was written or restored (0 before the first).",
       registers,
       collect() {
         const at = lastCheckpoint();
