@@ -85,7 +85,9 @@ describe.skipIf(skip)("a wall that runs for days", () => {
   ])(`keeps DOM nodes, listeners and heap flat over ${SNAPSHOTS} snapshots: $view`, async ({ path, shown }) => {
     const feed = scriptedFeed({ triggerMs: 100, topN: 20 });
     const page = await open(`${await serve(feed)}${path}`);
-    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toBe("live");
+    // Connected with a snapshot. "late" counts too: with a 100 ms trigger and nothing pushed yet, a
+    // loaded machine can take longer than two triggers to get here.
+    await expect.poll(() => page.getByTestId("freshness").getAttribute("data-level"), PAGE_WAIT).toMatch(/^(live|late)$/);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
 
