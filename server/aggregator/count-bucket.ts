@@ -12,15 +12,10 @@ export interface ClosedBucket {
   /** Engine time (ms) of the trigger that closed this bucket. */
   readonly closedAt: number;
   readonly ids: Uint32Array;
-  /** Mutable only by retraction (a deleted post), so that expiry subtracts what is really held. */
-  readonly deltas: Float64Array;
-}
-
-/** A copy of `array` at least `minLength` long, doubling so that growth is amortised O(1). */
-export function grown<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(array: T, minLength: number): T {
-  let length = Math.max(1, array.length) * 2;
-  while (length < minLength) length *= 2;
-  const next = new (array.constructor as new (length: number) => T)(length);
-  next.set(array);
-  return next;
+  /**
+   * 32-bit: an interval never counts 2^31 occurrences of one tag, and sliding windows hold every
+   * bucket of their length. Mutable only by retraction (a deleted post), so that expiry subtracts
+   * what is really held.
+   */
+  readonly deltas: Int32Array;
 }

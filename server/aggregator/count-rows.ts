@@ -8,8 +8,9 @@
  * Float64 rather than 32-bit: counts stay exact up to 2^53, so a complete window never wraps
  * however long the server runs, and retractions (edits, deletes) can make a delta negative.
  */
+import type { BucketLog } from "./bucket-log.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
-import { grown } from "./count-bucket.ts";
+import { grown, grownLength, initialIds } from "./id-arrays.ts";
 import { sortIds } from "./id-sort.ts";
 
 /** One count per id, `values[id * stride + offset]`: a column of the rows, as top selection reads it. */
@@ -23,6 +24,8 @@ export function countIn(counts: CountColumn, id: number): number {
   return counts.values[id * counts.stride + counts.offset] ?? 0;
 }
 
+const NO_ENTRIES = { ids: new Uint32Array(0), deltas: new Int32Array(0) };
+
 export class CountRows {
   /** Doubles per row: the open delta, then the columns. */
   readonly stride: number;
@@ -32,10 +35,13 @@ export class CountRows {
   #touchedCount = 0;
   /** Scratch for sorting the touched ids. */
   #sorted = new Uint32Array(1024);
+  readonly #capacity: number | undefined;
 
-  constructor(columns: number) {
+  /** `capacity`: the most tags held at once, if bounded (see id-arrays.ts). */
+  constructor(columns: number, capacity?: number) {
     this.stride = 1 + columns;
-    this.#values = new Float64Array(1024 * this.stride);
+    this.#capacity = capacity;
+    this.#values = new Float64Array(initialIds(capacity) * this.stride);
   }
 
   /** The backing array: `values[id * stride + 1 + column]` is a total, `values[id * stride]` a delta. */
@@ -83,15 +89,18 @@ export class CountRows {
   /**
    * Closes the open interval in one pass over the ids it touched: each row's delta moves into every
    * column, and each id whose total in column c now exceeds `floors[c]` is appended to `risers[c]`
-   * (the top trackers' candidates). An id whose delta came back to 0 is left out of the bucket.
+   * (the top trackers' candidates). With a `log` (sliding windows need the interval again when it
+   * expires), the interval's (id, delta) entries are written into it as the bucket closed at
+   * `closedAt`; an id whose delta came back to 0 has none.
    */
-  close(epoch: number, closedAt: number, floors: Float64Array, risers: readonly number[][]): ClosedBucket {
+  close(epoch: number, closedAt: number, floors: Float64Array, risers: readonly number[][], log?: BucketLog): void {
     const values = this.#values;
     const stride = this.stride;
     const count = this.#touchedCount;
     const touched = this.#inIdOrder(count);
-    const ids = new Uint32Array(count);
-    const deltas = new Float64Array(count);
+    const at = log === undefined ? 0 : log.reserve(count);
+    const { ids, deltas } = log === undefined ? NO_ENTRIES : log.entries;
+    const write = log !== undefined;
     let kept = 0;
     for (let i = 0; i < count; i++) {
       const id = touched[i] as number;
@@ -100,8 +109,10 @@ export class CountRows {
       // 0: listed before and already taken, or taken back to nothing by retraction.
       if (delta === 0) continue;
       values[row] = 0;
-      ids[kept] = id;
-      deltas[kept] = delta;
+      if (write) {
+        ids[at + kept] = id;
+        deltas[at + kept] = delta;
+      }
       kept++;
       for (let column = 1; column < stride; column++) {
         const total = (values[row + column] as number) + delta;
@@ -110,7 +121,7 @@ export class CountRows {
       }
     }
     this.#touchedCount = 0;
-    return kept === count ? { epoch, closedAt, ids, deltas } : { epoch, closedAt, ids: ids.slice(0, kept), deltas: deltas.slice(0, kept) };
+    log?.commit(epoch, closedAt, at, kept);
   }
 
   /** The touched ids in id order: visiting rows in address order turns random misses, each with its own TLB miss, into a forward sweep. */
@@ -167,6 +178,10 @@ export class CountRows {
 
   /** Makes room for ids below `limit`. */
   ensure(limit: number): void {
-    if (limit * this.stride > this.#values.length) this.#values = grown(this.#values, limit * this.stride);
+    const ids = this.#values.length / this.stride;
+    if (limit <= ids) return;
+    const values = new Float64Array(grownLength(ids, limit, this.#capacity) * this.stride);
+    values.set(this.#values);
+    this.#values = values;
   }
 }

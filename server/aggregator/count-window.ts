@@ -3,15 +3,14 @@
  * each closed bucket at a trigger (count-rows.ts does that for every column in one pass), and which
  * the window itself takes back what has left it from.
  */
-import type { ClosedBucket } from "./count-bucket.ts";
 
 export interface CountWindow {
   /** Canonical name, as on the wire: "15m", "complete". */
   readonly name: string;
   /** Its column in the count rows: its totals by tag id, as of the last trigger. */
   readonly column: number;
-  /** Keeps what it needs of the bucket just closed (already counted) and drops what has left the window by then. */
-  advance(bucket: ClosedBucket): void;
+  /** After the bucket closed at `now` was counted: drops what has left the window by then. */
+  advance(now: number): void;
   /** True when the bucket closed at `epoch` still counts in this window. */
   holds(epoch: number): boolean;
 }

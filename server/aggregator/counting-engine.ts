@@ -8,6 +8,7 @@
  * timelines.
  */
 import type { TopEntry } from "../../shared/messages.ts";
+import { BucketLog } from "./bucket-log.ts";
 import { CompleteWindow } from "./complete-window.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import { CountRows } from "./count-rows.ts";
@@ -51,10 +52,13 @@ export interface TickResult {
 }
 
 export class CountingEngine {
-  readonly #interner = new TagInterner();
+  readonly #interner: TagInterner;
   /** Per tag: the open interval's delta and one total per window (plus Space-Saving's estimates when no window is complete). */
   readonly #rows: CountRows;
   readonly #windows: readonly CountWindow[];
+  readonly #sliding: readonly SlidingWindow[];
+  /** The buckets the sliding windows hold (none without sliding windows). */
+  readonly #log: BucketLog | undefined;
   /** One top-K tracker per window, in the same order. */
   readonly #trackers: readonly TopTracker[];
   /** Each tracker's floor, and the ids that rose above it in the interval being closed. */
@@ -79,15 +83,19 @@ export class CountingEngine {
     const complete = specs.findIndex((spec) => spec.kind === "complete");
     // Space-Saving needs all-time estimates: the complete window's, else a column of their own.
     const estimates = options.capacity === undefined ? -1 : complete === -1 ? specs.length : complete;
-    this.#rows = new CountRows(Math.max(specs.length, estimates + 1));
-    this.#windows = specs.map((spec, column) => (spec.kind === "complete" ? new CompleteWindow(column) : new SlidingWindow(spec.lengthMs, this.#rows, column)));
+    this.#interner = new TagInterner(options.capacity);
+    this.#rows = new CountRows(Math.max(specs.length, estimates + 1), options.capacity);
+    const log = new BucketLog();
+    this.#windows = specs.map((spec, column) => (spec.kind === "complete" ? new CompleteWindow(column) : new SlidingWindow(spec.lengthMs, this.#rows, column, log)));
+    this.#sliding = this.#windows.filter((w) => w instanceof SlidingWindow);
+    this.#log = this.#sliding.length > 0 ? log : undefined;
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
-    this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN)));
+    this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN), options.capacity));
     this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
     this.#risers = this.#windows.map(() => []);
-    this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#windows, this.#trackers);
+    this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#log, this.#trackers);
     this.#latest = this.#result(0, options.now);
   }
 
@@ -131,10 +139,10 @@ export class CountingEngine {
     this.#capacity?.load(state.admissions, state.summary);
     this.#interner.load(state.names);
     this.#rows.ensure(this.#interner.idLimit);
+    this.#loadBuckets(state.windows);
     state.windows.forEach((saved, index) => {
       const window = this.#windows[index];
-      if (saved.kind === "sliding" && window instanceof SlidingWindow) window.load(saved.buckets.map(copyBucket));
-      else if (saved.kind === "complete" && window !== undefined) this.#rows.loadColumn(window.column, saved.totals);
+      if (saved.kind === "complete" && window !== undefined) this.#rows.loadColumn(window.column, saved.totals);
     });
     if (state.estimates !== undefined) this.#rows.loadColumn(this.#windows.length, state.estimates);
     state.open.ids.forEach((id, i) => this.#rows.add(id, state.open.deltas[i] as number));
@@ -143,6 +151,17 @@ export class CountingEngine {
     this.#tags = state.tags;
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();
+  }
+
+  /** Every sliding window holds a suffix of the longest one's buckets: they go into the log once. */
+  #loadBuckets(saved: EngineState["windows"]): void {
+    const lists = saved.map((w) => (w.kind === "sliding" ? w.buckets : []));
+    const longest = lists.reduce((a, b) => (b.length > a.length ? b : a), []);
+    for (const bucket of longest) this.#log?.append(copyBucket(bucket));
+    this.#windows.forEach((window, index) => {
+      const held = lists[index] ?? [];
+      if (window instanceof SlidingWindow) window.load(held.length === 0 ? longest.length : this.#log?.find((held[0] as ClosedBucket).epoch, 0) ?? 0);
+    });
   }
 
   get windowNames(): string[] {
@@ -219,11 +238,9 @@ export class CountingEngine {
   }
 
   #heldBucket(epoch: number): ClosedBucket | undefined {
-    for (const window of this.#windows) {
-      if (window instanceof SlidingWindow) {
-        const bucket = window.bucketAt(epoch);
-        if (bucket !== undefined) return bucket;
-      }
+    for (const window of this.#sliding) {
+      const bucket = window.bucketAt(epoch);
+      if (bucket !== undefined) return bucket;
     }
     return undefined;
   }
@@ -234,13 +251,14 @@ export class CountingEngine {
     const epoch = this.#latest.epoch + 1;
     this.#capacity?.admit(epoch);
     this.#trackers.forEach((tracker, index) => (this.#floors[index] = tracker.floor));
-    const bucket = this.#rows.close(epoch, now, this.#floors, this.#risers);
+    this.#rows.close(epoch, now, this.#floors, this.#risers, this.#log);
     this.#windows.forEach((window, index) => {
-      window.advance(bucket);
+      window.advance(now);
       const risers = this.#risers[index] as number[];
       this.#trackers[index]?.update(this.#rows.view(window.column), risers, this.#interner.idLimit, this.#byName);
       risers.length = 0;
     });
+    this.#log?.dropBefore(Math.min(...this.#sliding.map((w) => w.oldestHeld)));
     this.#capacity?.evict(epoch);
     this.#latest = this.#result(epoch, now);
     return this.#latest;

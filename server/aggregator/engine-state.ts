@@ -33,7 +33,10 @@ export interface EngineState {
   readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number };
 }
 
-/** Copies a bucket, so that state and engine never share the arrays retraction mutates. */
+/**
+ * Copies a bucket, so that state and engine never share the arrays retraction mutates. Deltas are
+ * Int32Array; state saved when they were Float64Array converts on the way in.
+ */
 export function copyBucket(bucket: ClosedBucket): ClosedBucket {
-  return { epoch: bucket.epoch, closedAt: bucket.closedAt, ids: bucket.ids.slice(), deltas: bucket.deltas.slice() };
+  return { epoch: bucket.epoch, closedAt: bucket.closedAt, ids: bucket.ids.slice(), deltas: Int32Array.from(bucket.deltas) };
 }

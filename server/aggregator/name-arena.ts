@@ -2,9 +2,10 @@
  * Every held tag name as UTF-8, back to back in one byte arena, found by id: where it starts and
  * how long it is. The interner's slots answer most lookups without it (short names sit in the slot
  * itself); the arena is what makes names of ids (for the wire, for ties, for export) and the bytes
- * of long names. Released names leave holes; the arena is compacted when they waste more than half.
+ * of long names. Released names leave holes: the arena is compacted when they waste more than half
+ * of it, and, when it is full, rather than grown if they waste a quarter. It grows by half again.
  */
-import { grown } from "./count-bucket.ts";
+import { grown, initialIds } from "./id-arrays.ts";
 import { utf8Compare } from "./tag-bytes.ts";
 
 export class NameArena {
@@ -13,16 +14,32 @@ export class NameArena {
   #end = 0;
   #wasted = 0;
   /** Per id: where its name starts, and its length in bytes (0 = no name). */
-  #starts = new Uint32Array(1024);
-  #lengths = new Uint32Array(1024);
+  #starts: Uint32Array;
+  #lengths: Uint32Array;
+  readonly #capacity: number | undefined;
+  readonly #moved: () => void;
+
+  /**
+   * `capacity`: the most names held at once, if bounded (see id-arrays.ts); `moved`: called after
+   * a compaction, when every start may have changed.
+   */
+  constructor(capacity: number | undefined, moved: () => void) {
+    this.#capacity = capacity;
+    this.#moved = moved;
+    this.#starts = new Uint32Array(initialIds(capacity));
+    this.#lengths = new Uint32Array(initialIds(capacity));
+  }
 
   /** Stores the name of `id` (which has none) from `bytes[start..start+length)`; returns where it went. */
   add(id: number, bytes: Uint8Array, start: number, length: number): number {
     if (id >= this.#starts.length) {
-      this.#starts = grown(this.#starts, id + 1);
-      this.#lengths = grown(this.#lengths, id + 1);
+      this.#starts = grown(this.#starts, id + 1, this.#capacity);
+      this.#lengths = grown(this.#lengths, id + 1, this.#capacity);
     }
-    if (this.#end + length > this.#bytes.length) this.#grow(length);
+    if (this.#end + length > this.#bytes.length) {
+      if (this.#wasted * 4 >= this.#end) this.#compact(length);
+      else this.#grow(length);
+    }
     this.#bytes.set(bytes.subarray(start, start + length), this.#end);
     const at = this.#end;
     this.#starts[id] = at;
@@ -31,13 +48,11 @@ export class NameArena {
     return at;
   }
 
-  /** Forgets the name of `id`; true when the arena was compacted (every start may have moved). */
-  release(id: number): boolean {
+  /** Forgets the name of `id`. */
+  release(id: number): void {
     this.#wasted += this.#lengths[id] as number;
     this.#lengths[id] = 0;
-    if (this.#wasted <= 1 << 16 || this.#wasted * 2 <= this.#end) return false;
-    this.#compact();
-    return true;
+    if (this.#wasted > 1 << 16 && this.#wasted * 2 > this.#end) this.#compact(0);
   }
 
   /** The arena itself, for reading a name in place at `startOf(id)`. */
@@ -91,7 +106,8 @@ export class NameArena {
     this.#end = bytes.length;
     this.#wasted = 0;
     this.#starts = new Uint32Array(lengths.length + 1);
-    this.#lengths = grown(Uint32Array.from(lengths), lengths.length + 1);
+    this.#lengths = new Uint32Array(lengths.length + 1);
+    this.#lengths.set(lengths);
     let at = 0;
     for (let id = 0; id < lengths.length; id++) {
       this.#starts[id] = at;
@@ -100,16 +116,15 @@ export class NameArena {
   }
 
   #grow(needed: number): void {
-    let length = this.#bytes.length * 2;
-    while (length < this.#end + needed) length *= 2;
-    const next = new Uint8Array(length);
+    const next = new Uint8Array(Math.ceil(1.5 * (this.#end + needed)));
     next.set(this.#bytes.subarray(0, this.#end));
     this.#bytes = next;
     this.#text = Buffer.from(next.buffer);
   }
 
-  #compact(): void {
-    const next = new Uint8Array(Math.max(1 << 16, (this.#end - this.#wasted) * 2));
+  /** Moves every name, in id order, to the start of an arena half as large again as they and `needed` more bytes. */
+  #compact(needed: number): void {
+    const next = new Uint8Array(Math.max(1 << 16, Math.ceil(1.5 * (this.#end - this.#wasted + needed))));
     let end = 0;
     for (let id = 0; id < this.#lengths.length; id++) {
       const length = this.#lengths[id] as number;
@@ -123,5 +138,6 @@ export class NameArena {
     this.#text = Buffer.from(next.buffer);
     this.#end = end;
     this.#wasted = 0;
+    this.#moved();
   }
 }

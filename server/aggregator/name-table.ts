@@ -1,6 +1,7 @@
 /**
  * The interner's hash table: names (as UTF-8 bytes) to ids, by open addressing with linear probing
- * and backward-shift deletion (Knuth, TAOCP vol. 3, §6.4, Algorithm R), kept at most half full.
+ * and backward-shift deletion (Knuth, TAOCP vol. 3, §6.4, Algorithm R), kept at most 3/4 full:
+ * with four slots to a cache line, a probe past the home slot is still mostly in the same line.
  *
  * Finding a name is the intake's hottest step, and with a million names it is bound by cache
  * misses, so a slot (16 bytes, four to a cache line) holds all a probe needs: the id and, for a name
@@ -10,6 +11,7 @@
  * "Umbra: A Disk-Based System with In-Memory Performance", CIDR 2020).
  */
 import type { NameArena } from "./name-arena.ts";
+import { initialIds } from "./id-arrays.ts";
 import { FNV_OFFSET, fnvByte, hashBytes } from "./tag-bytes.ts";
 
 /** Words per slot: id + 1 (0 = empty), then the name inline, or its hash, arena start and LONG | length. */
@@ -22,12 +24,16 @@ const LONG = 0xff << 24;
 
 export class NameTable {
   readonly #arena: NameArena;
-  #slots = new Int32Array(MIN_SLOTS * WORDS);
-  #mask = MIN_SLOTS - 1;
+  #slots: Int32Array;
+  #mask: number;
   #held = 0;
 
-  constructor(arena: NameArena) {
+  /** `capacity`: the most names held at once, if bounded: the table starts with room for it (see id-arrays.ts). */
+  constructor(arena: NameArena, capacity?: number) {
     this.#arena = arena;
+    const count = slotsFor(capacity === undefined ? 0 : initialIds(capacity));
+    this.#slots = new Int32Array(count * WORDS);
+    this.#mask = count - 1;
   }
 
   /** The id of the name in `bytes[start..start+length)` with FNV-1a hash `hash`; if absent, -1 - the empty slot it would take. */
@@ -59,7 +65,7 @@ export class NameTable {
   /** Files `id`, whose name is in the arena, in the empty `slot` that `probe` returned for it; may grow the table. */
   put(slot: number, id: number, hash: number): void {
     this.#fill(slot, id, hash);
-    if (++this.#held * 2 > this.#mask + 1) this.#rehash(2 * (this.#mask + 1));
+    if (++this.#held * 4 > (this.#mask + 1) * 3) this.#rehash(2 * (this.#mask + 1));
   }
 
   /** Takes out held `id`, whose name is still in the arena. */
@@ -85,10 +91,9 @@ export class NameTable {
 
   /** Refiles every id [0, limit) the arena names, in a table sized for them. */
   rebuild(limit: number): void {
-    let count = MIN_SLOTS;
     let held = 0;
     for (let id = 0; id < limit; id++) if (this.#arena.lengthOf(id) > 0) held++;
-    while (count < held * 2) count *= 2;
+    const count = Math.max(slotsFor(held), this.#mask + 1);
     this.#slots = new Int32Array(count * WORDS);
     this.#mask = count - 1;
     this.#held = held;
@@ -142,6 +147,13 @@ export class NameTable {
       if (old[at] !== 0) this.#slots.set(old.subarray(at, at + WORDS), this.#emptySlot(slotHash(old, at)) * WORDS);
     }
   }
+}
+
+/** The smallest power-of-two slot count that holds `names` at most 3/4 full. */
+function slotsFor(names: number): number {
+  let count = MIN_SLOTS;
+  while (count * 3 < names * 4) count *= 2;
+  return count;
 }
 
 /** Up to 4 bytes from `bytes[at..]` as one little-endian word, the rest zero. */

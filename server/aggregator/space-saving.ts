@@ -19,7 +19,7 @@
  * floor 0, every error 0, no id reused), so the summary stays dormant and costs nothing per new
  * name; `activate` then builds the heap from every held id at once (Floyd's heap construction).
  */
-import { grown } from "./count-bucket.ts";
+import { grown, headroom } from "./id-arrays.ts";
 import { countIn, type CountColumn } from "./count-rows.ts";
 
 export class SpaceSaving {
@@ -29,7 +29,7 @@ export class SpaceSaving {
   /** Per id: the error of its current tenure (the floor when it was admitted). */
   #error = new Float64Array(1024);
   /** Per id: the first epoch its current name counts from; entries of earlier epochs are another tag's. */
-  #tenure = new Float64Array(1024);
+  #tenure = new Uint32Array(1024);
   #heapIds = new Uint32Array(1024);
   #heapKeys = new Float64Array(1024);
   #heapSize = 0;
@@ -44,11 +44,16 @@ export class SpaceSaving {
     return this.#active;
   }
 
-  /** Starts tracking `held` (every id that names a tag now), all exact, keyed by their `estimates`. */
-  activate(held: readonly number[], estimates: CountColumn): void {
+  /** Starts tracking `held` (every id that names a tag now, ascending), all exact, keyed by their `estimates`. */
+  activate(held: Uint32Array, estimates: CountColumn): void {
     const size = held.length;
-    this.#heapIds = Uint32Array.from(held);
-    this.#heapKeys = Float64Array.from(held, (id) => countIn(estimates, id));
+    const ids = size === 0 ? 0 : (held[size - 1] as number) + 1;
+    this.#error = new Float64Array(ids + headroom(this.capacity));
+    this.#tenure = new Uint32Array(ids + headroom(this.capacity));
+    this.#heapIds = new Uint32Array(size + headroom(this.capacity));
+    this.#heapKeys = new Float64Array(size + headroom(this.capacity));
+    this.#heapIds.set(held);
+    for (let i = 0; i < size; i++) this.#heapKeys[i] = countIn(estimates, held[i] as number);
     this.#heapSize = size;
     for (let i = (size >> 1) - 1; i >= 0; i--) this.#siftDown(i, this.#heapIds[i] as number, this.#heapKeys[i] as number);
     this.#active = true;
@@ -57,8 +62,8 @@ export class SpaceSaving {
   /** Records a new name in `id`, counting from `epoch`, with the current floor as its error. */
   admit(id: number, epoch: number): void {
     if (id >= this.#error.length) {
-      this.#error = grown(this.#error, id + 1);
-      this.#tenure = grown(this.#tenure, id + 1);
+      this.#error = grown(this.#error, id + 1, this.capacity);
+      this.#tenure = grown(this.#tenure, id + 1, this.capacity);
     }
     this.#error[id] = this.floor;
     this.#tenure[id] = epoch;
@@ -104,8 +109,8 @@ export class SpaceSaving {
 
   #push(id: number, key: number): void {
     if (this.#heapSize === this.#heapIds.length) {
-      this.#heapIds = grown(this.#heapIds, this.#heapSize + 1);
-      this.#heapKeys = grown(this.#heapKeys, this.#heapSize + 1);
+      this.#heapIds = grown(this.#heapIds, this.#heapSize + 1, this.capacity);
+      this.#heapKeys = grown(this.#heapKeys, this.#heapSize + 1, this.capacity);
     }
     const ids = this.#heapIds;
     const keys = this.#heapKeys;
@@ -159,10 +164,10 @@ export class SpaceSaving {
   /** Takes over exported state (same capacity). */
   load(state: SpaceSavingState): void {
     this.floor = state.floor;
-    this.#error = grown(Float64Array.from(state.error), state.error.length + 1);
-    this.#tenure = grown(Float64Array.from(state.tenure), state.tenure.length + 1);
-    this.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length + 1);
-    this.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length + 1);
+    this.#error = grown(Float64Array.from(state.error), state.error.length + 1, this.capacity);
+    this.#tenure = grown(Uint32Array.from(state.tenure), state.tenure.length + 1, this.capacity);
+    this.#heapIds = grown(Uint32Array.from(state.heapIds), state.heapIds.length + 1, this.capacity);
+    this.#heapKeys = grown(Float64Array.from(state.heapKeys), state.heapKeys.length + 1, this.capacity);
     this.#heapSize = state.heapIds.length;
     this.#active = true;
   }
@@ -171,7 +176,7 @@ export class SpaceSaving {
 export interface SpaceSavingState {
   readonly floor: number;
   readonly error: Float64Array;
-  readonly tenure: Float64Array;
+  readonly tenure: Uint32Array;
   readonly heapIds: Uint32Array;
   readonly heapKeys: Float64Array;
 }

@@ -4,6 +4,7 @@
  * outgrow the capacity; from then on a name first seen in an interval is admitted at the floor, and
  * the smallest all-time estimates leave until the capacity is met again.
  */
+import type { BucketLog } from "./bucket-log.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
 import { SlidingWindow } from "./sliding-window.ts";
@@ -21,18 +22,19 @@ export class TagCapacity {
   readonly #rows: CountRows;
   /** The column Space-Saving evicts by: the complete window's, or one of its own. */
   readonly #estimates: number;
-  readonly #windows: readonly CountWindow[];
+  readonly #log: BucketLog | undefined;
   readonly #trackers: readonly TopTracker[];
   #evictedSinceSweep = 0;
   /** Names admitted up to the last tick, once active. */
   #admissions = 0;
 
-  constructor(capacity: number, interner: TagInterner, rows: CountRows, estimates: number, windows: readonly CountWindow[], trackers: readonly TopTracker[]) {
+  /** `log`: the buckets the sliding windows hold, if any. */
+  constructor(capacity: number, interner: TagInterner, rows: CountRows, estimates: number, log: BucketLog | undefined, trackers: readonly TopTracker[]) {
     this.#summary = new SpaceSaving(capacity);
     this.#interner = interner;
     this.#rows = rows;
     this.#estimates = estimates;
-    this.#windows = windows;
+    this.#log = log;
     this.#trackers = trackers;
   }
 
@@ -53,8 +55,8 @@ export class TagCapacity {
     const summary = this.#summary;
     if (this.#interner.size <= summary.capacity) return;
     if (!summary.active) {
-      const held: number[] = [];
-      for (let id = 0; id < this.#interner.idLimit; id++) if (this.#interner.holds(id)) held.push(id);
+      const held = new Uint32Array(this.#interner.size);
+      for (let id = 0, at = 0; id < this.#interner.idLimit; id++) if (this.#interner.holds(id)) held[at++] = id;
       summary.activate(held, this.#rows.view(this.#estimates));
       this.#admissions = held.length;
       this.#startTracking();
@@ -68,7 +70,7 @@ export class TagCapacity {
     // Held buckets still list evicted ids; once enough have left, drop those entries.
     this.#evictedSinceSweep += evicted.length;
     if (this.#evictedSinceSweep * 2 >= summary.capacity) {
-      for (const window of this.#windows) if (window instanceof SlidingWindow) window.sweep();
+      this.#log?.sweep();
       this.#evictedSinceSweep = 0;
     }
   }
@@ -113,6 +115,6 @@ export class TagCapacity {
   #startTracking(): void {
     const summary = this.#summary;
     this.#interner.trackAdmissions();
-    for (const window of this.#windows) if (window instanceof SlidingWindow) window.keepOnly((id, epoch) => summary.current(id, epoch));
+    this.#log?.keepOnly((id, epoch) => summary.current(id, epoch));
   }
 }

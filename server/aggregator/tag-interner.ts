@@ -11,14 +11,20 @@ import { NameTable } from "./name-table.ts";
 import { hashBytes } from "./tag-bytes.ts";
 
 export class TagInterner {
-  readonly #arena = new NameArena();
-  readonly #table = new NameTable(this.#arena);
+  readonly #arena: NameArena;
+  readonly #table: NameTable;
   #limit = 0;
   #size = 0;
   readonly #free: number[] = [];
   #scratch = Buffer.allocUnsafe(1024);
   /** Ids given to new names since the last `takeAdmitted`, when asked to keep them. */
   #admitted: number[] | undefined;
+
+  /** `capacity`: the most names held at once, if bounded (see id-arrays.ts). */
+  constructor(capacity?: number) {
+    this.#arena = new NameArena(capacity, () => this.#table.refreshLongStarts());
+    this.#table = new NameTable(this.#arena, capacity);
+  }
 
   /** The id of the name in `bytes[start..end)` (UTF-8) whose FNV-1a hash is `hash`, assigning one on first sight. */
   internBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
@@ -58,7 +64,7 @@ export class TagInterner {
   release(id: number): void {
     if (!this.holds(id)) return;
     this.#table.remove(id);
-    if (this.#arena.release(id)) this.#table.refreshLongStarts();
+    this.#arena.release(id);
     this.#free.push(id);
     this.#size--;
   }

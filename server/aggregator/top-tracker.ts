@@ -11,21 +11,28 @@
  * candidate-set-with-threshold scheme of top-k monitoring (Mouratidis, Bakiras, Papadias,
  * "Continuous monitoring of top-k queries over sliding windows", SIGMOD 2006), specialised to counts.
  */
-import { grown } from "./count-bucket.ts";
+import { grown, initialIds } from "./id-arrays.ts";
 import { countIn, type CountColumn } from "./count-rows.ts";
 import { selectTop, TopSelector, type NameOrder, type Ranked } from "./top-n.ts";
 
 export class TopTracker {
   readonly #capacity: number;
   #members: number[] = [];
-  #isMember = new Uint8Array(1024);
+  #isMember: Uint8Array;
   #floor = 0;
   /** True when the members and the floor were last settled by a full scan or a merge. */
   #settled = false;
 
-  /** `capacity`: the K kept, comfortably above the N asked for so that churn rarely forces a scan. */
-  constructor(capacity: number) {
+  readonly #tags: number | undefined;
+
+  /**
+   * `capacity`: the K kept, comfortably above the N asked for so that churn rarely forces a scan;
+   * `tags`: the most tags held at once, if bounded (see id-arrays.ts).
+   */
+  constructor(capacity: number, tags?: number) {
     this.#capacity = capacity;
+    this.#tags = tags;
+    this.#isMember = new Uint8Array(initialIds(tags));
   }
 
   /** Every id outside the set has at most this count; one that rises above it is a candidate (none is needed before the first scan). */
@@ -91,7 +98,7 @@ export class TopTracker {
     for (const id of this.#members) this.#isMember[id] = 0;
     this.#members = selector.ranked().map((r) => r.id);
     for (const id of this.#members) {
-      if (id >= this.#isMember.length) this.#isMember = grown(this.#isMember, id + 1);
+      if (id >= this.#isMember.length) this.#isMember = grown(this.#isMember, id + 1, this.#tags);
       this.#isMember[id] = 1;
     }
     this.#floor = Math.max(this.#floor, selector.bestRejected);

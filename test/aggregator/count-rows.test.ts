@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BucketLog } from "../../server/aggregator/bucket-log.ts";
 import { CountRows } from "../../server/aggregator/count-rows.ts";
 import { sortIds } from "../../server/aggregator/id-sort.ts";
 
@@ -38,7 +39,9 @@ describe("CountRows", () => {
     expected.set(11, (expected.get(11) ?? 0) + 1);
     rows.addTotal(11, 1, 100);
     const risers: number[][] = [[], []];
-    const bucket = rows.close(1, 1000, Float64Array.of(Number.POSITIVE_INFINITY, 3), risers);
+    const log = new BucketLog();
+    rows.close(1, 1000, Float64Array.of(Number.POSITIVE_INFINITY, 3), risers, log);
+    const bucket = log.bucket(0);
     expect(bucket.ids.length).toBe(expected.size);
     expect(Array.from(bucket.ids)).toEqual([...expected.keys()].sort((a, b) => a - b));
     bucket.ids.forEach((id, i) => expect(bucket.deltas[i]).toBe(expected.get(id)));
@@ -47,6 +50,7 @@ describe("CountRows", () => {
     expect(risers[0]).toEqual([]);
     const above = Array.from(bucket.ids).filter((id) => rows.total(id, 1) > 3);
     expect(risers[1]).toEqual(above);
-    expect(rows.close(2, 2000, Float64Array.of(0, 0), [[], []]).ids.length).toBe(0);
+    rows.close(2, 2000, Float64Array.of(0, 0), [[], []], log);
+    expect(log.bucket(1).ids.length).toBe(0);
   });
 });

@@ -98,4 +98,17 @@ describe("TagInterner against a Map", () => {
     expect(interner.intern(names[0] as string)).toBe(interner.lookup(names[0] as string));
     expect(interner.size).toBe(1000);
   });
+
+  it("compacts rather than grows a full arena that released names waste a third of", () => {
+    const interner = new TagInterner();
+    const long = (prefix: string, i: number): string => `${prefix.repeat(4)}${i}`;
+    const names = Array.from({ length: 2000 }, (_, i) => long("first_name_", i));
+    for (const n of names) interner.intern(n);
+    for (let i = 0; i < names.length; i += 3) interner.release(interner.lookup(names[i] as string) as number);
+    const more = Array.from({ length: 2000 }, (_, i) => long("other_name_", i));
+    for (const n of more) interner.intern(n);
+    const held = [...names.filter((_, i) => i % 3 !== 0), ...more];
+    expect(held.map((n) => interner.name(interner.lookup(n) as number))).toEqual(held);
+    expect(interner.size).toBe(held.length);
+  });
 });
