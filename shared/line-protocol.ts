@@ -73,6 +73,9 @@ export const MAX_TAG_LENGTH = 100;
 /** Longest post `id` accepted, in UTF-16 code units. */
 export const MAX_ID_LENGTH = 1024;
 
+/** Lines refused by the framing before they are parsed: over the length limit, or not UTF-8. */
+export type FramingReject = "too-long" | "invalid-utf8";
+
 export type RejectReason =
   | "invalid-json"
   | "invalid-shape"

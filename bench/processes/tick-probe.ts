@@ -4,7 +4,7 @@
  * trigger). "engine" times `CountingEngine.tick` (fold the interval into 15m and complete, update
  * both tops); "naive" times a full sort of its Map for each of the two windows.
  */
-import { CountingEngine } from "../../server/aggregator/counting-engine.ts";
+import { CountingEngine } from "../../server/aggregator/engine/counting-engine.ts";
 import { childOptions, monotonicMs, tell } from "../support/child.ts";
 import { NaiveCounter } from "../support/naive-counter.ts";
 import { loadCorpus, nameArena, type CorpusSpec } from "../support/zipf-corpus.ts";

@@ -9,22 +9,22 @@ import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
-import type { PublishedSnapshot, SnapshotFeed } from "../http/snapshot-feed.ts";
+import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
-import { intakeSources } from "../metrics/intake-sources.ts";
-import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./aggregator-state.ts";
-import { openState, startCheckpoints } from "./checkpointing.ts";
-import type { EngineCounters } from "./counting-engine.ts";
-import { IngestReports } from "./ingest-reports.ts";
-import type { IntakeStats } from "./intake-stats.ts";
-import { startLineIntake, type LineIntake } from "./line-intake.ts";
-import type { PostLedger } from "./post-ledger.ts";
-import { buildHello, buildSnapshot, type SnapshotSettings } from "./snapshot-builder.ts";
-import { windowsShorterThan } from "./trigger-interval.ts";
+import { intakeSources } from "./intake-sources.ts";
+import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
+import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
+import type { EngineCounters } from "./engine/counting-engine.ts";
+import { IngestReports } from "./state/ingest-reports.ts";
+import type { IntakeStats } from "./state/intake-stats.ts";
+import { startLineIntake, type LineIntake } from "./intake/line-intake.ts";
+import type { PostLedger } from "./state/post-ledger.ts";
+import { buildHello, buildSnapshot, type SnapshotSettings } from "./state/snapshot-builder.ts";
+import { windowsShorterThan } from "../../shared/window-spec.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
-export interface Aggregator extends SnapshotFeed {
+export interface Aggregator extends SnapshotSource {
   readonly intake: LineIntake["address"];
   readonly stats: IntakeStats;
   /** What edits and deletions did. */

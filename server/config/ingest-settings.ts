@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
-import type { BackoffPolicy } from "../ingestor/backoff.ts";
+import type { BackoffPolicy } from "../../shared/backoff.ts";
 import { parseBlockedAccounts, parseBlockedInstances, parseBlockedTags, parseLanguages, type PostFilterSettings } from "./post-filters.ts";
 import { checked, duration, positiveInt, wholeNumber } from "./variable-types.ts";
 

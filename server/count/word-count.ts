@@ -2,7 +2,7 @@
  * The textbook's other example, a word count with stop words removed, run through the same
  * counting engine as the hashtags (one complete window), so it doubles as a batch check of it.
  */
-import { CountingEngine } from "../aggregator/counting-engine.ts";
+import { CountingEngine } from "../aggregator/engine/counting-engine.ts";
 
 export interface WordCount {
   readonly word: string;

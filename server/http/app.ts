@@ -14,10 +14,10 @@ import { metricsEndpoint } from "./plugins/metrics-endpoint.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
 import { snapshotSocket } from "./plugins/snapshot-socket.ts";
 import { topApi } from "./plugins/top-api.ts";
-import type { SnapshotFeed } from "./snapshot-feed.ts";
+import type { SnapshotSource } from "../aggregator/snapshot-source.ts";
 
 export interface AppOptions {
-  readonly feed: SnapshotFeed;
+  readonly feed: SnapshotSource;
   readonly log: Logger;
   /** Directory of the built dashboard (`vite build` output). */
   readonly staticDir: string;

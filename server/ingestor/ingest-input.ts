@@ -6,13 +6,13 @@
 import type { Source } from "../../shared/messages.ts";
 import { describeMastodonStream, type MastodonStream } from "../config/mastodon-stream.ts";
 import type { Logger } from "../log/logger.ts";
-import type { BackoffPolicy } from "./backoff.ts";
-import { FrameRecorder } from "./frame-recorder.ts";
+import type { BackoffPolicy } from "../../shared/backoff.ts";
+import { FrameRecorder } from "./replay/frame-recorder.ts";
 import type { IngestPipeline } from "./ingest-pipeline.ts";
 import type { IngestStats } from "./ingest-stats.ts";
-import { followMastodonStream } from "./mastodon-stream-follower.ts";
-import { openRecording, playRecording } from "./replay-source.ts";
-import { discoverInstance } from "./streaming-url.ts";
+import { followMastodonStream } from "./mastodon/mastodon-stream-follower.ts";
+import { openRecording, playRecording } from "./replay/replay-source.ts";
+import { discoverInstance } from "./mastodon/streaming-url.ts";
 
 export interface MastodonTarget {
   /** The REST URL, `https://host`. */

@@ -6,10 +6,10 @@
  */
 import type { mastodon } from "masto";
 import type { IngestStats } from "./ingest-stats.ts";
-import type { PostFilter } from "./post-filter.ts";
-import type { PostWriter } from "./post-line-writer.ts";
-import type { PostTracker, TrackerOutcome } from "./post-tracker.ts";
-import { statusFacts } from "./status-facts.ts";
+import type { PostFilter } from "./posts/post-filter.ts";
+import type { PostWriter } from "./output/post-line-writer.ts";
+import type { PostTracker, TrackerOutcome } from "./posts/post-tracker.ts";
+import { statusFacts } from "./posts/status-facts.ts";
 
 export class IngestPipeline {
   readonly #tracker: PostTracker;

@@ -3,9 +3,9 @@
  * logged and sent to the aggregator as `stats` lines, which shows them on the dashboard.
  */
 import type { IngestReport } from "../../shared/messages.ts";
-import type { LineOutputStats } from "./line-output.ts";
-import type { FilterReason } from "./post-filter.ts";
-import type { SkipReason } from "./post-tracker.ts";
+import type { LineOutputStats } from "./output/line-output.ts";
+import type { FilterReason } from "./posts/post-filter.ts";
+import type { SkipReason } from "./posts/post-tracker.ts";
 
 export class IngestStats {
   /** `update` events received. */

@@ -12,16 +12,16 @@ import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import { DEFAULT_QUEUE_BYTES } from "../config/line-socket-settings.ts";
 import { NO_FILTERS, type PostFilterSettings } from "../config/post-filters.ts";
 import type { Logger } from "../log/logger.ts";
-import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
+import { DEFAULT_BACKOFF, type BackoffPolicy } from "../../shared/backoff.ts";
 import { IngestPipeline } from "./ingest-pipeline.ts";
 import { IngestStats } from "./ingest-stats.ts";
 import { startInput, type IngestInput } from "./ingest-input.ts";
-import type { LineOutput, LineOutputStats } from "./line-output.ts";
-import { LineSender } from "./line-sender.ts";
-import { LineServer } from "./line-server.ts";
-import { createPostFilter } from "./post-filter.ts";
-import { createPostWriter, type LineFormat } from "./post-line-writer.ts";
-import { PostTracker } from "./post-tracker.ts";
+import type { LineOutput, LineOutputStats } from "./output/line-output.ts";
+import { LineSender } from "./output/line-sender.ts";
+import { LineServer } from "./output/line-server.ts";
+import { createPostFilter } from "./posts/post-filter.ts";
+import { createPostWriter, type LineFormat } from "./output/post-line-writer.ts";
+import { PostTracker } from "./posts/post-tracker.ts";
 
 export type { IngestInput, MastodonTarget } from "./ingest-input.ts";
 

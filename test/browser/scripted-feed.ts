@@ -1,12 +1,12 @@
 /**
- * A `SnapshotFeed` whose snapshots the test writes itself, served through the real HTTP app: for
+ * A `SnapshotSource` whose snapshots the test writes itself, served through the real HTTP app: for
  * browser tests that need many snapshots fast, or frames the aggregator would never make (a tag
  * with markup in it). Each frame is validated against the wire schema before it is sent.
  */
 import { parseServerMessage, PROTOCOL_VERSION, type Hello, type Snapshot, type TopEntry } from "../../shared/messages.ts";
-import type { PublishedSnapshot, SnapshotFeed } from "../../server/http/snapshot-feed.ts";
+import type { PublishedSnapshot, SnapshotSource } from "../../server/aggregator/snapshot-source.ts";
 
-export interface ScriptedFeed extends SnapshotFeed {
+export interface ScriptedFeed extends SnapshotSource {
   /** Sends a snapshot with this epoch and ranking to every client and makes it the latest. */
   push(epoch: number, top: readonly TopEntry[], stats?: Partial<Snapshot["stats"]>): void;
 }

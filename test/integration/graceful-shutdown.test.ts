@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { CHECKPOINT_FILE } from "../../server/checkpoint/checkpoint-file.ts";
+import { CHECKPOINT_FILE } from "../../server/aggregator/checkpoint/checkpoint-file.ts";
 import { encodePlainLine } from "../../shared/line-protocol.ts";
 import { ranked, readSavedState, sendAll, startServe, stateDir } from "./serve-process.ts";
 

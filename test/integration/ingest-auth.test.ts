@@ -6,12 +6,12 @@
 import net from "node:net";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { CountingEngine } from "../../server/aggregator/counting-engine.ts";
-import { IngestReports } from "../../server/aggregator/ingest-reports.ts";
-import { IntakeStats } from "../../server/aggregator/intake-stats.ts";
-import { startLineIntake } from "../../server/aggregator/line-intake.ts";
-import { PostLedger } from "../../server/aggregator/post-ledger.ts";
-import { LineSender } from "../../server/ingestor/line-sender.ts";
+import { CountingEngine } from "../../server/aggregator/engine/counting-engine.ts";
+import { IngestReports } from "../../server/aggregator/state/ingest-reports.ts";
+import { IntakeStats } from "../../server/aggregator/state/intake-stats.ts";
+import { startLineIntake } from "../../server/aggregator/intake/line-intake.ts";
+import { PostLedger } from "../../server/aggregator/state/post-ledger.ts";
+import { LineSender } from "../../server/ingestor/output/line-sender.ts";
 import { encodeHelloLine } from "../../shared/line-protocol.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { harness, onCleanup, tickUntil, waitUntil } from "./ingest-fixture.ts";

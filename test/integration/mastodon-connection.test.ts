@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import type { MastodonTarget } from "../../server/ingestor/ingestor.ts";
-import { MastodonAuthError } from "../../server/ingestor/mastodon-errors.ts";
+import { MastodonAuthError } from "../../server/ingestor/mastodon/mastodon-errors.ts";
 import { captureLog } from "./log-capture.ts";
 import { countsIn, harness, ingestor, simulatedMastodon, target, tickUntil, waitUntil } from "./ingest-fixture.ts";
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import { startIngestor } from "../../server/ingestor/ingestor.ts";
-import { RecordingError } from "../../server/ingestor/replay-source.ts";
+import { RecordingError } from "../../server/ingestor/replay/replay-source.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { countsIn, harness, ingestor, onCleanup, simulatedMastodon, tickUntil, waitUntil } from "./ingest-fixture.ts";
 

@@ -10,8 +10,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import type { AggregatorState } from "../../server/aggregator/aggregator-state.ts";
-import { CHECKPOINT_FILE, decodeCheckpoint } from "../../server/checkpoint/checkpoint-file.ts";
+import type { AggregatorState } from "../../server/aggregator/state/aggregator-state.ts";
+import { CHECKPOINT_FILE, decodeCheckpoint } from "../../server/aggregator/checkpoint/checkpoint-file.ts";
 import { topResponseSchema, type TopEntry } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
 

@@ -3,7 +3,7 @@ import net from "node:net";
 import { once } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { startAggregator, type Aggregator } from "../../server/aggregator/aggregator.ts";
-import type { WindowSpec } from "../../server/aggregator/counting-engine.ts";
+import type { WindowSpec } from "../../shared/window-spec.ts";
 import { buildApp } from "../../server/http/app.ts";
 import type { Logger } from "../../server/log/logger.ts";
 import type { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";

@@ -12,10 +12,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { formatDuration, parseDuration } from "../../../shared/duration.ts";
 import type { ConfigResponse, ConfigUpdate } from "../../../shared/messages.ts";
 import { tokenMatcher } from "../../security/token-matcher.ts";
-import type { SnapshotFeed } from "../snapshot-feed.ts";
+import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
 interface Options {
-  feed: SnapshotFeed;
+  feed: SnapshotSource;
   adminToken: string | undefined;
 }
 

@@ -1,8 +1,8 @@
 /** `GET /healthz`: liveness plus the facts an operator checks first. */
 import type { FastifyPluginAsync } from "fastify";
-import type { SnapshotFeed } from "../snapshot-feed.ts";
+import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
-export const health: FastifyPluginAsync<{ feed: SnapshotFeed }> = async (app, { feed }) => {
+export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
   const startedAt = Date.now();
   app.get("/healthz", async () => {
     const { snapshot } = feed.latest();

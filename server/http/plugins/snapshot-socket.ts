@@ -17,7 +17,7 @@ import websocket from "@fastify/websocket";
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
 import { WebSocket } from "ws";
-import type { SnapshotFeed } from "../snapshot-feed.ts";
+import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
 /** Sent as a text frame although given as bytes: the dashboard reads JSON text. */
 const TEXT_FRAME = { binary: false } as const;
@@ -34,7 +34,7 @@ export interface SocketMetrics {
 }
 
 export interface SnapshotSocketOptions {
-  readonly feed: SnapshotFeed;
+  readonly feed: SnapshotSource;
   readonly heartbeatMs: number;
   /** Bytes that may wait to be sent to one client before it is dropped. */
   readonly maxBufferedBytes: number;

@@ -3,12 +3,12 @@
  * Query parameters are validated by the route schemas, so a bad value gets a clear 400.
  */
 import type { FastifyPluginAsync } from "fastify";
-import type { SnapshotFeed } from "../snapshot-feed.ts";
+import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
 /** Most entries one `/api/top` request may ask for. */
 export const MAX_TOP_N = 1000;
 
-export const topApi: FastifyPluginAsync<{ feed: SnapshotFeed }> = async (app, { feed }) => {
+export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
   const defaultN = feed.hello().topN;
 
   app.get<{ Querystring: { window?: string; n: number } }>(

@@ -1,0 +1,100 @@
+/**
+ * The aggregator's checkpoints, at its edge: the state it starts from (restored, or fresh when
+ * there is no checkpoint, or one it cannot use) and the periodic writes.
+ *
+ * A checkpoint that cannot be used — corrupt, unreadable, from another format, or saved under
+ * other windows or another capacity — is moved aside with a warning that names the file and the
+ * reason, and the aggregator starts fresh: losing the counts is better than refusing to run, and the
+ * file is kept for whoever wants to look at it. A STATE_DIR that cannot be written, on the other hand,
+ * stops the start (CheckpointDirError): running on without the durability asked for would be silent.
+ */
+import { join } from "node:path";
+import { CHECKPOINT_FILE, prepareCheckpointDir, readCheckpoint, setCheckpointAside, type CheckpointSetAside } from "./checkpoint-file.ts";
+import { scheduleCheckpoints, type CheckpointSchedule } from "./checkpoint-schedule.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { AggregatorMetrics } from "../../metrics/aggregator-metrics.ts";
+import {
+  buildParts,
+  restoreProblem,
+  type AggregatorParts,
+  type AggregatorState,
+  type PartsOptions,
+  type SavedSettings,
+} from "../state/aggregator-state.ts";
+
+export interface CheckpointSettings {
+  /** Directory of the checkpoint file (STATE_DIR). */
+  readonly dir: string;
+  readonly intervalMs: number;
+}
+
+export interface OpenedState {
+  readonly parts: AggregatorParts;
+  /** The checkpoint the parts were restored from; undefined when they are fresh. */
+  readonly saved: AggregatorState | undefined;
+}
+
+export async function openState(
+  dir: string,
+  options: PartsOptions,
+  configured: Pick<SavedSettings, "windows" | "capacity">,
+  log: Logger,
+): Promise<OpenedState> {
+  const now = options.clock();
+  const fresh = (): OpenedState => ({ parts: buildParts(options, now), saved: undefined });
+  const file = join(dir, CHECKPOINT_FILE);
+  await prepareCheckpointDir(dir);
+  const read = await readCheckpoint(dir, options.clock);
+  if (read.kind === "missing") {
+    log.info({ file }, "no checkpoint yet: starting fresh");
+    return fresh();
+  }
+  if (read.kind === "corrupt") {
+    warnSetAside(read, log);
+    return fresh();
+  }
+  const problem = restoreProblem(read.state, configured);
+  if (problem !== undefined) {
+    warnSetAside(await setCheckpointAside(dir, problem, options.clock), log);
+    return fresh();
+  }
+  const saved = read.state as AggregatorState;
+  try {
+    const parts = buildParts(options, now, saved);
+    log.info(
+      { file, savedAt: new Date(saved.savedAt).toISOString(), epoch: saved.engine.latest.epoch, lines: saved.engine.lines, posts: saved.posts.ids.length },
+      "restored the checkpoint",
+    );
+    return { parts, saved };
+  } catch (error) {
+    warnSetAside(await setCheckpointAside(dir, `cannot be restored: ${(error as Error).message}`, options.clock), log);
+    return fresh();
+  }
+}
+
+function warnSetAside({ reason, movedTo }: CheckpointSetAside, log: Logger): void {
+  log.warn({ reason, movedTo }, `checkpoint not used (${reason}); moved it to ${movedTo} and starting fresh`);
+}
+
+/** Periodic checkpoints of `capture`, each recorded in the metrics; a failed one is logged and retried at the next beat. */
+export function startCheckpoints(
+  { dir, intervalMs }: CheckpointSettings,
+  capture: (at: number) => AggregatorState,
+  metrics: AggregatorMetrics,
+  log: Logger,
+  clock: () => number,
+): CheckpointSchedule {
+  return scheduleCheckpoints({
+    dir,
+    intervalMs,
+    capture,
+    clock,
+    onWritten(written) {
+      metrics.checkpointWritten(written.at);
+      log.debug(written, "checkpoint written");
+    },
+    onFailed(error) {
+      log.error({ err: error, dir }, "checkpoint failed; trying again at the next interval");
+    },
+  });
+}

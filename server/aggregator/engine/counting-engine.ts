@@ -1,0 +1,324 @@
+/**
+ * The windowed counting engine: pure, synchronous, no I/O, no clock.
+ *
+ * Lines go into one open interval shared by all windows (a delta in each tag's row of counts);
+ * `tick(now)` closes it, folding it into every window in one pass, and updates each window's top-N. Totals therefore change only at ticks, which gives
+ * micro-batch semantics: everything a reader sees (the snapshot, `top`, `countsOf`) is the state
+ * as of the last tick, labelled with its epoch. Time is always passed in, so tests script exact
+ * timelines.
+ */
+import type { TopEntry } from "../../../shared/messages.ts";
+import type { WindowSpec } from "../../../shared/window-spec.ts";
+import { BucketLog } from "./bucket-log.ts";
+import { CompleteWindow } from "./complete-window.ts";
+import type { ClosedBucket } from "./count-bucket.ts";
+import { CountRows } from "./count-rows.ts";
+import type { CountWindow } from "./count-window.ts";
+import { copyBucket, ENGINE_STATE_VERSION, type EngineState, type WindowState } from "./engine-state.ts";
+import { scanPlainLine } from "./plain-line.ts";
+import { SlidingWindow } from "./sliding-window.ts";
+import { TagCapacity } from "./tag-capacity.ts";
+import { TagInterner } from "./tag-interner.ts";
+import type { NameOrder } from "./top-n.ts";
+import { TopTracker } from "./top-tracker.ts";
+
+export interface EngineOptions {
+  readonly windows: readonly WindowSpec[];
+  readonly topN: number;
+  /** Engine time of creation: the `at` of epoch 0. */
+  readonly now: number;
+  /**
+   * Most distinct tags held at once (default: no bound). Counts are exact while the distinct tags
+   * fit; past it the engine keeps a Space-Saving summary (space-saving.ts) and reports error bounds.
+   */
+  readonly capacity?: number;
+}
+
+export interface EngineCounters {
+  /** Lines ingested (one per post). */
+  readonly lines: number;
+  /** Tag occurrences ingested. */
+  readonly tags: number;
+  /** Distinct tags seen: exact while they fit the capacity; past it, names admitted (a tag evicted and seen again counts again). */
+  readonly distinct: number;
+}
+
+export interface TickResult {
+  readonly epoch: number;
+  readonly at: number;
+  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[] }>;
+  readonly counters: EngineCounters;
+}
+
+export class CountingEngine {
+  readonly #interner: TagInterner;
+  /** Per tag: the open interval's delta and one total per window (plus Space-Saving's estimates when no window is complete). */
+  readonly #rows: CountRows;
+  readonly #windows: readonly CountWindow[];
+  readonly #sliding: readonly SlidingWindow[];
+  /** The buckets the sliding windows hold (none without sliding windows). */
+  readonly #log: BucketLog | undefined;
+  /** One top-K tracker per window, in the same order. */
+  readonly #trackers: readonly TopTracker[];
+  /** Each tracker's floor, and the ids that rose above it in the interval being closed. */
+  readonly #floors: Float64Array;
+  readonly #risers: number[][];
+  readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
+  readonly #topN: number;
+  /** Present when a capacity is set. */
+  readonly #capacity: TagCapacity | undefined;
+  /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
+  #retractions: number[] = [];
+  /** (start, end, hash) of each token of the line being scanned by the fast path. */
+  #tokens = new Uint32Array(3 * 64);
+  #lines = 0;
+  #tags = 0;
+  #latest: TickResult;
+
+  constructor(options: EngineOptions) {
+    const specs = options.windows;
+    if (specs.length === 0) throw new RangeError("at least one window is required");
+    if (options.capacity !== undefined && !(options.capacity >= 1)) throw new RangeError("capacity must be at least 1");
+    const complete = specs.findIndex((spec) => spec.kind === "complete");
+    // Space-Saving needs all-time estimates: the complete window's, else a column of their own.
+    const estimates = options.capacity === undefined ? -1 : complete === -1 ? specs.length : complete;
+    this.#interner = new TagInterner(options.capacity);
+    this.#rows = new CountRows(Math.max(specs.length, estimates + 1), options.capacity);
+    const log = new BucketLog();
+    this.#windows = specs.map((spec, column) => (spec.kind === "complete" ? new CompleteWindow(column) : new SlidingWindow(spec.lengthMs, this.#rows, column, log)));
+    this.#sliding = this.#windows.filter((w) => w instanceof SlidingWindow);
+    this.#log = this.#sliding.length > 0 ? log : undefined;
+    const names = new Set(this.#windows.map((w) => w.name));
+    if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
+    this.#topN = options.topN;
+    this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN), options.capacity));
+    this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
+    this.#risers = this.#windows.map(() => []);
+    this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#log, this.#trackers);
+    this.#latest = this.#result(0, options.now);
+  }
+
+  /** The whole engine as plain data (see engine-state.ts); the engine is left untouched. */
+  exportState(): EngineState {
+    const limit = this.#interner.idLimit;
+    const capacity = this.#capacity?.exportState();
+    const ownEstimates = this.#rows.stride - 1 > this.#windows.length;
+    return {
+      version: ENGINE_STATE_VERSION,
+      latest: structuredClone(this.#latest),
+      lines: this.#lines,
+      tags: this.#tags,
+      admissions: capacity?.admissions ?? 0,
+      names: this.#interner.exportState(),
+      windows: this.#windows.map((w): WindowState =>
+        w instanceof SlidingWindow
+          ? { kind: "sliding", name: w.name, buckets: w.buckets.map(copyBucket) }
+          : { kind: "complete", name: w.name, totals: this.#rows.column(w.column, limit) },
+      ),
+      ...(ownEstimates && { estimates: this.#rows.column(this.#windows.length, limit) }),
+      open: this.#rows.openEntries(),
+      retractions: Float64Array.from(this.#retractions),
+      ...(capacity?.summary !== undefined && { summary: capacity.summary }),
+    };
+  }
+
+  /** An engine identical to the one that exported `state`, given the same options (windows, topN, capacity). */
+  static restore(state: EngineState, options: Omit<EngineOptions, "now">): CountingEngine {
+    if (state.version !== ENGINE_STATE_VERSION) throw new RangeError(`unknown engine state version ${String(state.version)}`);
+    const engine = new CountingEngine({ ...options, now: state.latest.at });
+    const names = engine.windowNames;
+    if (state.windows.length !== names.length || state.windows.some((w, i) => w.name !== names[i])) {
+      throw new RangeError(`state has windows ${state.windows.map((w) => w.name).join(",")}, options ${names.join(",")}`);
+    }
+    engine.#load(state);
+    return engine;
+  }
+
+  #load(state: EngineState): void {
+    this.#capacity?.load(state.admissions, state.summary);
+    this.#interner.load(state.names);
+    this.#rows.ensure(this.#interner.idLimit);
+    this.#loadBuckets(state.windows);
+    state.windows.forEach((saved, index) => {
+      const window = this.#windows[index];
+      if (saved.kind === "complete" && window !== undefined) this.#rows.loadColumn(window.column, saved.totals);
+    });
+    if (state.estimates !== undefined) this.#rows.loadColumn(this.#windows.length, state.estimates);
+    state.open.ids.forEach((id, i) => this.#rows.add(id, state.open.deltas[i] as number));
+    this.#retractions = Array.from(state.retractions);
+    this.#lines = state.lines;
+    this.#tags = state.tags;
+    this.#latest = structuredClone(state.latest);
+    for (const tracker of this.#trackers) tracker.invalidate();
+  }
+
+  /** Every sliding window holds a suffix of the longest one's buckets: they go into the log once. */
+  #loadBuckets(saved: EngineState["windows"]): void {
+    const lists = saved.map((w) => (w.kind === "sliding" ? w.buckets : []));
+    const longest = lists.reduce((a, b) => (b.length > a.length ? b : a), []);
+    for (const bucket of longest) this.#log?.append(copyBucket(bucket));
+    this.#windows.forEach((window, index) => {
+      const held = lists[index] ?? [];
+      if (window instanceof SlidingWindow) window.load(held.length === 0 ? longest.length : this.#log?.find((held[0] as ClosedBucket).epoch, 0) ?? 0);
+    });
+  }
+
+  get windowNames(): string[] {
+    return this.#windows.map((w) => w.name);
+  }
+
+  /** Counts one line: every tag in it once per occurrence. Tags must already be normalised. */
+  ingest(tags: readonly string[]): void {
+    this.#lines++;
+    for (const tag of tags) {
+      this.#rows.add(this.#interner.intern(tag), 1);
+    }
+    this.#tags += tags.length;
+  }
+
+  /**
+   * Counts the line `bytes[start..end)` straight from its bytes when it is a plain line of
+   * already-normalised names (see plain-line.ts) and returns true; returns false, having counted
+   * nothing, for any other line, which the caller then parses as a string and passes to `ingest`.
+   */
+  ingestPlainLine(bytes: Uint8Array, start: number, end: number): boolean {
+    const room = 3 * ((end - start + 2) >> 1);
+    if (room > this.#tokens.length) this.#tokens = new Uint32Array(room);
+    const tokens = this.#tokens;
+    const count = scanPlainLine(bytes, start, end, tokens);
+    if (count < 0) return false;
+    if (count === 0) return true;
+    this.#lines++;
+    this.#tags += count;
+    for (let i = 0; i < count * 3; i += 3) {
+      this.#rows.add(this.#interner.internBytes(bytes, tokens[i] as number, tokens[i + 1] as number, tokens[i + 2] as number), 1);
+    }
+    return true;
+  }
+
+  /** The epoch whose tick will fold in what is ingested now: remember it to retract a post later. */
+  get openEpoch(): number {
+    return this.#latest.epoch + 1;
+  }
+
+  /**
+   * Takes back one occurrence of each tag of a post that was ingested while `openEpoch` was
+   * `countedIn` (a deleted post, or tags an edit removed). Like every change, it shows at the next
+   * tick: each window that still holds that interval loses the occurrence, windows it has already
+   * left are untouched, and the interval's bucket is corrected so that its later expiry subtracts
+   * only what remains. Tags never counted in that interval are ignored.
+   */
+  retract(tags: readonly string[], countedIn: number): void {
+    for (const tag of tags) {
+      const id = this.#interner.lookup(tag);
+      // A tag no longer held, or held again since that interval, keeps no count of it to take back.
+      if (id === undefined || (this.#capacity !== undefined && countedIn < this.#capacity.tenureOf(id))) continue;
+      if (countedIn >= this.openEpoch) this.#rows.add(id, -1);
+      else this.#retractions.push(id, countedIn);
+    }
+  }
+
+  #applyRetractions(): void {
+    const pending = this.#retractions;
+    for (let i = 0; i < pending.length; i += 2) {
+      const id = pending[i] as number;
+      const epoch = pending[i + 1] as number;
+      const bucket = this.#heldBucket(epoch);
+      if (bucket !== undefined) {
+        const index = bucket.ids.indexOf(id);
+        if (index === -1 || (bucket.deltas[index] as number) <= 0) continue;
+        bucket.deltas[index] = (bucket.deltas[index] as number) - 1;
+      }
+      for (const window of this.#windows) {
+        if (window.holds(epoch) && this.#rows.total(id, window.column) > 0) this.#rows.addTotal(id, window.column, -1);
+      }
+    }
+    this.#retractions = [];
+  }
+
+  #heldBucket(epoch: number): ClosedBucket | undefined {
+    for (const window of this.#sliding) {
+      const bucket = window.bucketAt(epoch);
+      if (bucket !== undefined) return bucket;
+    }
+    return undefined;
+  }
+
+  /** Closes the current interval at `now`, advances every window and computes the tops. */
+  tick(now: number): TickResult {
+    this.#applyRetractions();
+    const epoch = this.#latest.epoch + 1;
+    this.#capacity?.admit(epoch);
+    this.#trackers.forEach((tracker, index) => (this.#floors[index] = tracker.floor));
+    this.#rows.close(epoch, now, this.#floors, this.#risers, this.#log);
+    this.#windows.forEach((window, index) => {
+      window.advance(now);
+      const risers = this.#risers[index] as number[];
+      this.#trackers[index]?.update(this.#rows.view(window.column), risers, this.#interner.idLimit, this.#byName);
+      risers.length = 0;
+    });
+    this.#log?.dropBefore(Math.min(...this.#sliding.map((w) => w.oldestHeld)));
+    this.#capacity?.evict(epoch);
+    this.#latest = this.#result(epoch, now);
+    return this.#latest;
+  }
+
+  /** Lines and tags ingested so far, including those the next tick will fold in. */
+  get ingested(): EngineCounters {
+    return this.#counters();
+  }
+
+  /** The result of the last tick (epoch 0, empty, before the first). */
+  get latest(): TickResult {
+    return this.#latest;
+  }
+
+  /** The top `n` of one window as of the last tick, or undefined for an unknown window. */
+  top(windowName: string, n: number): TopEntry[] | undefined {
+    const index = this.#windows.findIndex((w) => w.name === windowName);
+    return index === -1 ? undefined : this.#top(index, n);
+  }
+
+  /**
+   * How far `tag`'s count in each window may be from the truth: 0 while counts are exact. Past the
+   * capacity, a complete count overcounts by at most this much (Space-Saving); a sliding count
+   * undercounts by at most this much, and only while the tag's tenure began inside the window; a
+   * tag not held has a count of 0 and a true count of at most the floor.
+   */
+  errorsOf(tag: string): Record<string, number> {
+    const id = this.#interner.lookup(tag);
+    const errors: Record<string, number> = {};
+    for (const window of this.#windows) errors[window.name] = this.#capacity?.errorOf(window, id) ?? 0;
+    return errors;
+  }
+
+  /** One tag's count in every window as of the last tick (0 where absent). */
+  countsOf(tag: string): Record<string, number> {
+    const id = this.#interner.lookup(tag);
+    const counts: Record<string, number> = {};
+    for (const window of this.#windows) counts[window.name] = id === undefined ? 0 : this.#rows.total(id, window.column);
+    return counts;
+  }
+
+  #top(index: number, n: number): TopEntry[] {
+    const window = this.#windows[index] as CountWindow;
+    const tracker = this.#trackers[index] as TopTracker;
+    return tracker.topOrScan(this.#rows.view(window.column), n, this.#interner.idLimit, this.#byName).map((r, rank) => {
+      const error = this.#capacity?.errorOf(window, r.id) ?? 0;
+      return { tag: this.#interner.name(r.id), count: r.count, rank: rank + 1, ...(error > 0 && { error }) };
+    });
+  }
+
+  #counters(): EngineCounters {
+    return { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
+  }
+
+  #result(epoch: number, at: number): TickResult {
+    return {
+      epoch,
+      at,
+      windows: this.#windows.map((w, index) => ({ window: w.name, top: this.#top(index, this.#topN) })),
+      counters: this.#counters(),
+    };
+  }
+}

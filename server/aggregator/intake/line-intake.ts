@@ -1,0 +1,191 @@
+/**
+ * The TCP edge of the aggregator: accepts ingest connections, frames lines, parses them with the
+ * shared line protocol and hands valid tags to the counting engine. A bad line is counted by
+ * reason and dropped; it never throws into the event loop and never disturbs the lines around it.
+ *
+ * What one peer can cost is bounded: at most `maxConnections` connections at once (more are
+ * refused at once), one pending line of at most `maxLineBytes` each (see line-splitter.ts), and a
+ * connection that sends nothing for `idleTimeoutMs` is closed. The intake writes nothing to a
+ * connection it serves, so a peer that sends without reading cannot make it buffer anything.
+ */
+import net from "node:net";
+import { once } from "node:events";
+import { MAX_LINE_BYTES, MAX_TAG_LENGTH, parseLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
+import type { Logger } from "../../log/logger.ts";
+import { refuseConnection, worthLogging } from "./connection-refusal.ts";
+import type { CountingEngine } from "../engine/counting-engine.ts";
+import { DEFAULT_AUTH_TIMEOUT_MS, IngestAuth, type AuthState } from "./ingest-auth.ts";
+import type { IngestReports } from "../state/ingest-reports.ts";
+import type { IntakeStats } from "../state/intake-stats.ts";
+import { LineSplitter } from "./line-splitter.ts";
+import type { PostLedger } from "../state/post-ledger.ts";
+
+/**
+ * Longest line offered to the engine's byte fast path (plain-line.ts), which counts `[a-z0-9_]`
+ * tokens as they are and so never sees the protocol's limits. A line this short cannot break them:
+ * each of its tokens has at most MAX_TAG_LENGTH characters, one byte each, and it holds at most
+ * (MAX_TAG_LENGTH + 1) / 2 tokens, fewer than MAX_TAGS_PER_LINE. Longer lines take the string path,
+ * where parseLine applies the limits.
+ */
+export const FAST_PATH_MAX_BYTES = MAX_TAG_LENGTH;
+
+export interface LineIntakeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Most connections open at once; more are refused (`too-many-connections`). */
+  readonly maxConnections: number;
+  /** A connection that sends nothing for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** When set, every connection must start with `AUTH <token>`. */
+  readonly token?: string | undefined;
+  /** How long a connection has to send `AUTH` when a token is required (default 10 s). */
+  readonly authTimeoutMs?: number;
+  /** Longest accepted line in bytes (default 64 KiB). */
+  readonly maxLineBytes?: number;
+}
+
+export interface LineIntake {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly address: { readonly host: string; readonly port: number };
+  close(): Promise<void>;
+}
+
+interface Counting {
+  readonly posts: PostLedger;
+  readonly stats: IntakeStats;
+  readonly reports: IngestReports;
+  readonly log: Logger;
+}
+
+export async function startLineIntake(
+  options: LineIntakeOptions,
+  engine: CountingEngine,
+  posts: PostLedger,
+  stats: IntakeStats,
+  reports: IngestReports,
+  log: Logger,
+): Promise<LineIntake> {
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const auth = new IngestAuth(options.token);
+  const counting: Counting = { posts, stats, reports, log };
+  const sockets = new Set<net.Socket>();
+
+  const refuse = (socket: net.Socket, peer: string, reason: ConnectionRefusal): void => {
+    refuseConnection(socket, reason);
+    const count = stats.closedConnection(reason);
+    if (worthLogging(count)) log.warn({ peer, reason, count }, "ingest connection refused");
+  };
+
+  const server = net.createServer((socket) => {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on("error", (error) => log.warn({ peer, err: error.message }, "ingest connection error"));
+    if (sockets.size >= options.maxConnections) {
+      refuse(socket, peer, "too-many-connections");
+      return;
+    }
+    sockets.add(socket);
+    log.info({ peer }, "ingest connection opened");
+
+    let state: AuthState = auth.initialState;
+    const open = (): void => {
+      state = "open";
+      stats.connected(socket);
+    };
+    const refuseUnauthorised = (): void => {
+      state = "refused";
+      refuse(socket, peer, "unauthorised");
+    };
+    if (state === "open") open();
+    const authDeadline =
+      state === "awaiting"
+        ? setTimeout(() => {
+            if (state === "awaiting") refuseUnauthorised();
+          }, options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS)
+        : undefined;
+
+    const splitter = new LineSplitter(maxLineBytes, {
+      reject: (reason) => {
+        if (state === "open") stats.reject(reason);
+        else if (state === "awaiting") refuseUnauthorised();
+      },
+      // Plain lines carry no id, so the fast path may skip the post ledger. Before AUTH, every line
+      // goes to `line`, which checks it; after a refusal, the rest of the chunk is swallowed.
+      plain: (bytes, start, end) =>
+        state === "refused" || (state === "open" && end - start <= FAST_PATH_MAX_BYTES && engine.ingestPlainLine(bytes, start, end)),
+      line: (text) => {
+        if (state === "open") countLine(text, socket, peer, counting);
+        else if (state === "awaiting") {
+          if (auth.accepts(text)) open();
+          else refuseUnauthorised();
+        }
+      },
+    });
+
+    socket.setTimeout(options.idleTimeoutMs);
+    socket.on("timeout", () => {
+      if (state === "refused") return;
+      const count = stats.closedConnection("idle-timeout");
+      log.info({ peer, idleTimeoutMs: options.idleTimeoutMs, count }, "ingest connection idle: closing it");
+      socket.destroy();
+    });
+    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
+    socket.on("end", () => {
+      if (state !== "refused") splitter.end();
+    });
+    socket.on("close", () => {
+      clearTimeout(authDeadline);
+      sockets.delete(socket);
+      stats.disconnected(socket);
+      reports.disconnected(socket);
+      log.info({ peer }, "ingest connection closed");
+    });
+  });
+
+  server.listen(options.port, options.host);
+  await once(server, "listening");
+  const bound = server.address() as net.AddressInfo;
+  log.info(
+    { host: bound.address, port: bound.port, maxConnections: options.maxConnections, tokenRequired: options.token !== undefined },
+    "line intake listening",
+  );
+
+  return {
+    address: { host: bound.address, port: bound.port },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** One decoded line of an open connection: parsed, then counted, applied or refused by reason. */
+function countLine(text: string, peer: object, name: string, { posts, stats, reports, log }: Counting): void {
+  const parsed = parseLine(text);
+  switch (parsed.kind) {
+    case "tags":
+      posts.post(parsed.tags, parsed.meta);
+      stats.dropped(parsed);
+      if (parsed.meta.ts !== undefined) stats.postArrived(parsed.meta.ts, Date.now());
+      break;
+    case "update":
+      posts.update(parsed.id, parsed.tags);
+      stats.dropped(parsed);
+      break;
+    case "delete":
+      posts.delete(parsed.id);
+      break;
+    case "stats":
+      reports.reported(peer, parsed.report);
+      break;
+    case "hello":
+      stats.announced(peer, parsed.hello);
+      log.info({ peer: name, ...parsed.hello }, "ingestor announced itself");
+      break;
+    case "rejected":
+      stats.reject(parsed.reason);
+      break;
+    case "blank":
+      break;
+  }
+}

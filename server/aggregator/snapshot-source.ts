@@ -1,0 +1,31 @@
+/**
+ * What the aggregator offers those who serve its snapshots (the HTTP edge), as an interface: the
+ * producer owns the contract, the web layer depends on it and not on the aggregator's internals,
+ * and tests (or a node that relays snapshots from elsewhere) can implement it directly.
+ */
+import type { Hello, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
+
+export interface PublishedSnapshot {
+  readonly snapshot: Snapshot;
+  /** The snapshot serialised once, sent as is to every client. */
+  readonly json: string;
+}
+
+export interface SnapshotSource {
+  readonly windows: readonly string[];
+  hello(): Hello;
+  latest(): PublishedSnapshot;
+  /**
+   * Calls `listener` with every frame all clients must get, serialised once: the snapshot after
+   * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.
+   */
+  subscribe(listener: (frame: string) => void): () => void;
+  /** The top `n` of a window as of the last tick, or undefined for an unknown window. */
+  top(window: string, n: number): TopResponse | undefined;
+  countsOf(tag: string): TagCountsResponse;
+  /**
+   * Makes the trigger fire every `ms` from the next tick on and sends every client the new
+   * `hello`. Returns what is wrong with `ms` ("must be ...") instead when it is refused.
+   */
+  setTriggerInterval(ms: number): string | undefined;
+}

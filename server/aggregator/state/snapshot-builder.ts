@@ -1,0 +1,59 @@
+/** Turns an engine tick and the intake's bookkeeping into the wire's `snapshot` and `hello`. */
+import { PROTOCOL_VERSION, type Hello, type IngestReport, type Snapshot } from "../../../shared/messages.ts";
+import type { TickResult } from "../engine/counting-engine.ts";
+import type { IntakeStats } from "./intake-stats.ts";
+import type { TagHistory } from "./tag-history.ts";
+
+export interface SnapshotSettings {
+  readonly triggerMs: number;
+  readonly topN: number;
+  readonly windows: readonly string[];
+  readonly title: string | undefined;
+  /** When the aggregator started, in ms since the epoch. */
+  readonly startedAt: number;
+}
+
+export function buildSnapshot(
+  tick: TickResult,
+  intake: IntakeStats,
+  settings: SnapshotSettings,
+  history: TagHistory,
+  ingest?: IngestReport,
+): Snapshot {
+  return {
+    type: "snapshot",
+    v: PROTOCOL_VERSION,
+    epoch: tick.epoch,
+    at: new Date(tick.at).toISOString(),
+    triggerMs: settings.triggerMs,
+    source: intake.source,
+    instances: intake.instances,
+    windows: tick.windows.map((w) => ({
+      window: w.window,
+      top: w.top.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })),
+    })),
+    stats: {
+      lines: tick.counters.lines,
+      tags: tick.counters.tags,
+      distinct: tick.counters.distinct,
+      rejected: intake.rejectedTotal,
+      ingestors: intake.connections,
+    },
+    ...(ingest !== undefined && { ingest }),
+    startedAt: new Date(settings.startedAt).toISOString(),
+  };
+}
+
+export function buildHello(intake: IntakeStats, settings: SnapshotSettings): Hello {
+  return {
+    type: "hello",
+    v: PROTOCOL_VERSION,
+    triggerMs: settings.triggerMs,
+    topN: settings.topN,
+    windows: [...settings.windows],
+    source: intake.source,
+    instances: intake.instances,
+    startedAt: new Date(settings.startedAt).toISOString(),
+    ...(settings.title !== undefined && { title: settings.title }),
+  };
+}

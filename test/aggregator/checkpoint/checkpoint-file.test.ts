@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
+
+const fresh = () => mkdtempSync(join(tmpdir(), "checkpoint-"));
+const NOW = () => Date.UTC(2026, 10, 21, 12, 0, 0);
+
+describe("checkpoint files", () => {
+  it("round-trips typed arrays, maps and numbers exactly", async () => {
+    const dir = fresh();
+    const state = { epoch: 42, names: ["rust", "café"], totals: new Float64Array([3, 0.5, 2 ** 52]), ids: new Uint32Array([1, 7]), map: new Map([["a", 1]]) };
+    const bytes = await writeCheckpoint(dir, state);
+    expect(bytes).toBe(readFileSync(join(dir, CHECKPOINT_FILE)).length);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state });
+    // Nothing temporary is left behind.
+    expect(readdirSync(dir)).toEqual([CHECKPOINT_FILE]);
+  });
+
+  it("replaces the previous checkpoint", async () => {
+    const dir = fresh();
+    await writeCheckpoint(dir, { epoch: 1 });
+    await writeCheckpoint(dir, { epoch: 2 });
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { epoch: 2 } });
+  });
+
+  it("reports a missing checkpoint", async () => {
+    expect(await readCheckpoint(fresh())).toEqual({ kind: "missing" });
+  });
+
+  it("moves a truncated checkpoint aside and says why", async () => {
+    const dir = fresh();
+    await writeCheckpoint(dir, { epoch: 7, totals: new Float64Array(100) });
+    const path = join(dir, CHECKPOINT_FILE);
+    writeFileSync(path, readFileSync(path).subarray(0, 60));
+    const read = await readCheckpoint(dir, NOW);
+    expect(read).toEqual({
+      kind: "corrupt",
+      reason: "checksum mismatch (truncated or altered)",
+      movedTo: `${path}.corrupt-2026-11-21T12-00-00.000Z`,
+    });
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.corrupt-2026-11-21T12-00-00.000Z`)).toBe(true);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "missing" });
+  });
+
+  it("moves a file that is not a checkpoint aside", async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, CHECKPOINT_FILE), "hello");
+    expect(await readCheckpoint(dir, NOW)).toMatchObject({ kind: "corrupt", reason: "not a tagstream checkpoint (bad header)" });
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../../shared/backoff.ts";
+
+const POLICY = { baseMs: 100, capMs: 1_000 };
+
+describe("backoffDelay", () => {
+  it("doubles the ceiling with every attempt, up to the cap", () => {
+    const ceiling = (attempt: number): number => backoffDelay(attempt, POLICY, () => 1);
+    expect([0, 1, 2, 3, 4, 5, 50].map(ceiling)).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+  });
+
+  it("draws the delay uniformly below the ceiling (full jitter)", () => {
+    expect(backoffDelay(3, POLICY, () => 0)).toBe(0);
+    expect(backoffDelay(3, POLICY, () => 0.5)).toBe(400);
+    const delays = Array.from({ length: 200 }, () => backoffDelay(2, POLICY));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(400);
+    expect(new Set(delays).size).toBeGreaterThan(20);
+  });
+});
