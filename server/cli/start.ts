@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { ConfigError, readConfig } from "../config/config.ts";
-import { superviseChildren } from "../supervisor/child-supervisor.ts";
+import { superviseChildren } from "./child-supervisor.ts";
 
 const args = process.argv.slice(2);
 let config;
