@@ -1,37 +1,36 @@
 /**
- * The subject under test: the real aggregator (TCP line intake, counting engine, trigger loop) and,
- * when asked, the real HTTP/WebSocket app fed by it, configured through the real config module.
+ * The subject under test: the product as `npm run serve` runs it — the same wiring (serve-role.ts:
+ * TCP line intake, counting engine, trigger loop, HTTP and WebSocket app), configured through the
+ * real config module, with checkpoints at the configured interval (default 30 s) into a fresh
+ * temporary STATE_DIR, so that a benchmark neither starts from an earlier run's state nor leaves one.
  */
-import { loadConfig } from "../../server/config/config.ts";
-import { startAggregator } from "../../server/aggregator/aggregator.ts";
-import { buildApp } from "../../server/http/app.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
+import { loadConfig } from "../../server/config/config.ts";
+import { startServeRole } from "../../server/cli/serve-role.ts";
 import { childOptions, onParent, tell } from "../support/child.ts";
 import { serveProbes } from "../support/subject-probes.ts";
 
 interface Options {
   /** Environment the config is read from: WINDOWS, TRIGGER_INTERVAL, ENGINE_CAPACITY... */
   readonly env: Record<string, string>;
-  /** Also serve the WebSocket/REST app. */
-  readonly http?: boolean;
 }
 
 const options = childOptions<Options>();
-const config = loadConfig({ env: { INGEST_PORT: "0", HTTP_PORT: "0", ...options.env } });
-const log = pino({ level: "silent" });
-// No checkpoints: a benchmark measures counting, and must not start from an earlier run's state.
-const aggregator = await startAggregator({ config: { ...config, checkpoint: undefined }, log });
-const app = options.http ? await buildApp({ feed: aggregator, log, staticDir: "/nonexistent" }) : undefined;
-await app?.listen({ host: "127.0.0.1", port: 0 });
-const httpPort = app ? (app.server.address() as { port: number }).port : 0;
+const stateDir = mkdtempSync(join(tmpdir(), "tagstream-bench-"));
+const config = loadConfig({ env: { INGEST_PORT: "0", HTTP_PORT: "0", STATE_DIR: stateDir, ...options.env } });
+const { aggregator, app, close } = await startServeRole(config, pino({ level: "silent" }), "/nonexistent");
+const httpPort = (app.server.address() as { port: number }).port;
 
 serveProbes(() => aggregator.ingested().tags);
 onParent("top", (message) => {
   tell({ type: "top", top: aggregator.top(String(message.window), Number(message.n))?.top ?? [] });
 });
 onParent("stop", async () => {
-  await aggregator.close();
-  await app?.close();
+  await close();
+  rmSync(stateDir, { recursive: true, force: true });
   process.exit(0);
 });
 tell({ type: "ready", ingestPort: aggregator.intake.port, httpPort });

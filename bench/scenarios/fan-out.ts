@@ -38,7 +38,7 @@ export const fanOut: Scenario = {
     const clients = quick ? 1000 : 10_000;
     const seconds = quick ? 3 : 10;
     progress("tagstream app");
-    const engine = await cpuShare("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: "1s" }, http: true }, clients, seconds, progress);
+    const engine = await cpuShare("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: "1s" } }, clients, seconds, progress);
     progress("naive server");
     const naive = await cpuShare("naive-subject.ts", { triggerMs: 1000 }, clients, seconds, progress);
     return [

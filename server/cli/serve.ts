@@ -3,35 +3,20 @@
  * It stops in the order that loses nothing read: intake, then the final checkpoint, then the web
  * server, whose WebSocket clients get 1001 (going away).
  */
-import { fileURLToPath } from "node:url";
-import { startAggregator } from "../aggregator/aggregator.ts";
-import { buildApp } from "../http/app.ts";
+import { join } from "node:path";
+import { projectRoot } from "./project-root.ts";
 import { runMain } from "./run-main.ts";
+import { startServeRole } from "./serve-role.ts";
 
-const STATIC_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
+const STATIC_DIR = join(projectRoot(), "dist", "web");
 
 await runMain("serve", async (config, log) => {
-  const aggregator = await startAggregator({ config, log });
-  const app = await buildApp({
-    feed: aggregator,
-    log,
-    staticDir: STATIC_DIR,
-    apiRateLimit: config.http.apiRateLimit,
-    adminToken: config.adminToken,
-    wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
-    metrics: aggregator.metrics,
-  });
-  await app.listen({ host: config.http.host, port: config.http.port });
+  const { aggregator, app, close } = await startServeRole(config, log, STATIC_DIR);
+  const { port } = app.server.address() as { port: number };
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(
     { triggerMs: config.triggerMs, windows: aggregator.windows, topN: config.topN },
-    `dashboard at http://${shown}:${config.http.port}/ — lines on tcp://${aggregator.intake.host}:${aggregator.intake.port}`,
+    `dashboard at http://${shown}:${port}/ — lines on tcp://${aggregator.intake.host}:${aggregator.intake.port}`,
   );
-  return async () => {
-    try {
-      await aggregator.close();
-    } finally {
-      await app.close();
-    }
-  };
+  return close;
 });

@@ -2,6 +2,7 @@
  * `npm start`: the whole product. Two processes joined by the TCP line socket: `serve` (aggregator
  * and web) and `ingest` (Mastodon stream, or the built-in simulated one without a token).
  */
+import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, readConfig } from "../config/config.ts";
 import { superviseChildren } from "./child-supervisor.ts";
@@ -30,7 +31,8 @@ if (config.demo && config.replay === undefined) {
 
 // Children's stdout is a pipe: ask them for pretty logs when ours is a terminal.
 const env = { ...process.env, ...(tty && !process.env.LOG_FORMAT && { LOG_FORMAT: "pretty" }) };
-const script = (name: string): string => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+// The children are this command's siblings, compiled (dist/server/*.js) or run from source (*.ts).
+const script = (name: string): string => fileURLToPath(new URL(`./${name}${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 const code = await superviseChildren(
   [

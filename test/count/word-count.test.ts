@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ENGLISH_STOPWORDS } from "../../server/count/stopwords-en.ts";
 import { countWords, formatWordCounts, wordsOf } from "../../server/count/word-count.ts";
+import { commandArgs } from "../support/commands.ts";
 
 describe("word count", () => {
   it("splits words, lower-cases them and keeps inner apostrophes", () => {
@@ -34,7 +35,7 @@ describe("word count", () => {
     const dir = mkdtempSync(join(tmpdir(), "count-"));
     const file = join(dir, "text.txt");
     writeFileSync(file, "Alpha beta the alpha.\nALPHA beta gamma\n");
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "server/cli/count.ts", file, "--stopwords", "en", "--min", "2"]);
+    const { stdout } = await promisify(execFile)(process.execPath, commandArgs("count", file, "--stopwords", "en", "--min", "2"));
     expect(stdout).toBe("3 alpha\n2 beta\n");
   });
 });

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.ts";
 import { harness, simulatedMastodon, tickUntil } from "./ingest-fixture.ts";
+import { commandArgs } from "../support/commands.ts";
 
 const SAMPLE = fileURLToPath(new URL("../fixtures/mastodon-sample.jsonl", import.meta.url));
 
 function runIngest(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli/ingest.ts", ...args], {
+  const child = spawn(process.execPath, commandArgs("ingest", ...args), {
     env: { ...process.env, LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

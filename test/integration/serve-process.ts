@@ -14,6 +14,7 @@ import type { AggregatorState } from "../../server/aggregator/state/aggregator-s
 import { CHECKPOINT_FILE, decodeCheckpoint } from "../../server/aggregator/checkpoint/checkpoint-file.ts";
 import { topResponseSchema, type TopEntry } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
+import { commandArgs } from "../support/commands.ts";
 
 const running = new Set<ChildProcess>();
 // A test that failed half-way leaves no process behind.
@@ -41,7 +42,7 @@ export interface ServeProcess {
 
 export async function startServe(env: Readonly<Record<string, string>>): Promise<ServeProcess> {
   const [httpPort, ingestPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+  const child = spawn(process.execPath, commandArgs("serve"), {
     env: { ...process.env, HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -11,6 +11,7 @@ import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import { freePort } from "../support/free-port.ts";
 import { ingestor, onCleanup, simulatedMastodon, waitUntil } from "./ingest-fixture.ts";
+import { commandArgs } from "../support/commands.ts";
 
 /** Connects like Spark's socket source and collects the rows it would make. */
 async function sparkLikeReader(port: number): Promise<{ rows: string[]; socket: net.Socket }> {
@@ -81,7 +82,7 @@ describe("Spark-compatible plain lines", () => {
 describe("npm run ingest -- --listen PORT --format plain", () => {
   it("streams plain lines from the demo to a reader that connects, and stops cleanly", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "server/cli/ingest.ts", "--listen", String(port), "--format", "plain", "--demo", "--demo-rate", "300"], {
+    const child = spawn(process.execPath, commandArgs("ingest", "--listen", String(port), "--format", "plain", "--demo", "--demo-rate", "300"), {
       env: { ...process.env, LOG_FORMAT: "json", MASTODON_TOKEN: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topResponseSchema } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
+import { commandArgs } from "../support/commands.ts";
 
 
 describe("start command", () => {
   it("runs serve and ingest in demo mode, counts posts, and stops both on SIGTERM", async () => {
     const [httpPort, ingestPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ["--import", "tsx", "server/cli/start.ts", "--trigger", "300ms", "--demo-rate", "200"], {
+    const child = spawn(process.execPath, commandArgs("start", "--trigger", "300ms", "--demo-rate", "200"), {
       env: {
         ...process.env,
         HTTP_PORT: String(httpPort),

@@ -1,0 +1,91 @@
+/**
+ * Start-up and idle memory of `npm run serve`: from the command to `/healthz` answering, and the
+ * resident memory of its Node processes five seconds later. tagstream runs compiled JavaScript
+ * (esbuild's bundle, built as part of the command); the baseline is the same server run from its
+ * TypeScript sources through tsx, as the commands ran before, measured in the same run. npm's own
+ * start (the same for both) is left out: the commands are what `npm run serve` executes.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../../test/support/free-port.ts";
+import { percentile, type Figure, type Scenario } from "../support/figure.ts";
+import { treeRssBytes } from "../support/process-tree.ts";
+
+const COMPILED = "node scripts/build-server.mjs && exec node dist/server/serve.js";
+const FROM_SOURCE = "exec node_modules/.bin/tsx server/cli/serve.ts";
+const IDLE_AFTER_MS = 5000;
+
+interface Run {
+  readonly startMs: number;
+  readonly idleRssMb: number;
+}
+
+async function startOnce(command: string): Promise<Run> {
+  const stateDir = mkdtempSync(join(tmpdir(), "tagstream-start-up-"));
+  const [httpPort, ingestPort] = [await freePort(), await freePort()];
+  const started = performance.now();
+  const child = spawn("sh", ["-c", command], {
+    env: { ...process.env, HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), STATE_DIR: stateDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
+      const ok = await fetch(`http://127.0.0.1:${httpPort}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await sleep(5);
+    }
+    const startMs = performance.now() - started;
+    await sleep(IDLE_AFTER_MS);
+    return { startMs, idleRssMb: treeRssBytes(child.pid as number) / 2 ** 20 };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(undefined)));
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function median(command: string, runs: number): Promise<Run> {
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) results.push(await startOnce(command));
+  return {
+    startMs: percentile(results.map((r) => r.startMs), 50),
+    idleRssMb: percentile(results.map((r) => r.idleRssMb), 50),
+  };
+}
+
+export const startUp: Scenario = {
+  name: "start-up",
+  title: "npm run serve: start-up time and idle memory, compiled against tsx",
+  async run({ quick, progress }): Promise<Figure[]> {
+    const runs = quick ? 1 : 3;
+    progress("compiled (dist/server)");
+    const compiled = await median(COMPILED, runs);
+    progress("from source through tsx");
+    const source = await median(FROM_SOURCE, runs);
+    const note = `median of ${runs} starts, a fresh STATE_DIR each`;
+    return [
+      {
+        scenario: "start-up",
+        metric: "serve: command to /healthz (build included)",
+        unit: "ms",
+        value: compiled.startMs,
+        higherIsBetter: false,
+        baselines: [{ name: "tsx", value: source.startMs }],
+        notes: [note],
+      },
+      {
+        scenario: "start-up",
+        metric: `serve: idle RSS ${IDLE_AFTER_MS / 1000} s after start`,
+        unit: "MB",
+        value: compiled.idleRssMb,
+        higherIsBetter: false,
+        baselines: [{ name: "tsx (with its relay process)", value: source.idleRssMb }],
+        target: 90,
+      },
+    ];
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * What `serve` runs, as one function: the aggregator and the HTTP app that serves its snapshots,
+ * wired from the config. The command (serve.ts) adds the process lifecycle; the benchmark's subject
+ * calls the same function, so that what it measures is the product as it runs.
+ */
+import type { FastifyInstance } from "fastify";
+import { startAggregator, type Aggregator } from "../aggregator/aggregator.ts";
+import type { Config } from "../config/config.ts";
+import { buildApp } from "../http/app.ts";
+import type { Logger } from "../log/logger.ts";
+
+export interface ServeRole {
+  readonly aggregator: Aggregator;
+  readonly app: FastifyInstance;
+  /** Intake first, then the final checkpoint, then the web server (its WebSocket clients get 1001). */
+  close(): Promise<void>;
+}
+
+export async function startServeRole(config: Config, log: Logger, staticDir: string): Promise<ServeRole> {
+  const aggregator = await startAggregator({ config, log });
+  const app = await buildApp({
+    feed: aggregator,
+    log,
+    staticDir,
+    apiRateLimit: config.http.apiRateLimit,
+    adminToken: config.adminToken,
+    wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
+    metrics: aggregator.metrics,
+  });
+  await app.listen({ host: config.http.host, port: config.http.port });
+  return {
+    aggregator,
+    app,
+    async close() {
+      try {
+        await aggregator.close();
+      } finally {
+        await app.close();
+      }
+    },
+  };
+}
