@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
 import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
-import { frameworkErrors, schemaErrorFormatter } from "./error-replies.ts";
+import { frameworkErrors, notFound, schemaErrorFormatter } from "./error-replies.ts";
 import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
@@ -60,6 +60,7 @@ export async function buildApp({
     }
     return reply.code(status).send({ error: error.message });
   });
+  app.setNotFoundHandler(notFound);
 
   await app.register(securityHeaders);
   await app.register(apiRateLimit, { perMinute });
