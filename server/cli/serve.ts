@@ -19,6 +19,7 @@ await runMain("serve", async (config, log) => {
     apiRateLimit: config.http.apiRateLimit,
     adminToken: config.adminToken,
     wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
+    wsMaxClients: config.http.wsMaxClients,
     metrics: aggregator.metrics,
   });
   await app.listen({ host: config.http.host, port: config.http.port });

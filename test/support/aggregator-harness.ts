@@ -44,6 +44,7 @@ export interface HarnessOptions {
   readonly metrics?: boolean;
   readonly heartbeatMs?: number;
   readonly wsMaxBufferedBytes?: number;
+  readonly wsMaxClients?: number;
   readonly title?: string;
 }
 
@@ -74,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     metrics,
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
     ...(options.wsMaxBufferedBytes !== undefined && { wsMaxBufferedBytes: options.wsMaxBufferedBytes }),
+    ...(options.wsMaxClients !== undefined && { wsMaxClients: options.wsMaxClients }),
   });
   await app.listen({ host: "127.0.0.1", port: options.httpPort ?? 0 });
   const { port } = app.server.address() as net.AddressInfo;
