@@ -7,6 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { IngestReport } from "../../shared/messages.ts";
 import { startHarness, type Harness, type HarnessOptions } from "../support/aggregator-harness.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitUntil } from "../support/wait-until.ts";
@@ -15,6 +16,22 @@ import { skipWithoutChromium } from "./chromium.ts";
 import { wallRows } from "./page-probes.ts";
 
 const ADMIN_TOKEN = "wall-test-admin-token";
+
+const INGEST_REPORT: IngestReport = {
+  statuses: 900,
+  forwarded: 400,
+  tags: 1200,
+  edits: 0,
+  deletes: 0,
+  statusesPerSecond: 12.5,
+  tagsPerSecond: 31.25,
+  reconnects: 0,
+  duplicates: 0,
+  filtered: {},
+  queued: 0,
+  dropped: 0,
+  connected: 1,
+};
 
 const skip = skipWithoutChromium();
 
@@ -138,6 +155,32 @@ describe.skipIf(skip)("wall and dashboard over time", () => {
     expect(await dashboard.getByTestId("instances").textContent()).toBe("no source connected");
     await expect.poll(() => level(wall), PAGE_WAIT).toBe("unfed");
     expect(await wall.getByTestId("wall-source").textContent()).toBe("no source connected");
+  });
+
+  it("shows the ingestor's reported rates from a page's first snapshot", async () => {
+    const harness = await serve({ triggerMs: 60_000 });
+    await harness.connectIngestor(
+      '{"op":"hello","source":"live","instances":["mastodon.example"]}\n' +
+        `${JSON.stringify({ op: "stats", ...INGEST_REPORT })}\n`,
+    );
+    // The report is read just after the connection is counted: tick until a snapshot carries it.
+    const reportedRate = (): number | undefined => {
+      harness.aggregator.tick();
+      return harness.aggregator.latest().snapshot.ingest?.statusesPerSecond;
+    };
+    await expect.poll(reportedRate, PAGE_WAIT).toBe(12.5);
+
+    // A page opened now gets one snapshot, which the rate meter alone cannot turn into a rate.
+    const epoch = harness.aggregator.latest().snapshot.epoch;
+    const wall = await open(`${harness.httpUrl}/wall`);
+    const dashboard = await open(harness.httpUrl);
+    await expect.poll(() => dashboard.getByTestId("epoch").textContent(), PAGE_WAIT).toBe(String(epoch));
+    await expect.poll(() => wall.getAttribute("[data-testid=wall]", "data-epoch"), PAGE_WAIT).toBe(String(epoch));
+    for (const page of [wall, dashboard]) {
+      expect(await page.getByTestId("stat-postsPerSecond").textContent()).toBe("12.5");
+      expect(await page.getByTestId("stat-hashtagsPerSecond").textContent()).toBe("31.3");
+    }
+    expect(harness.aggregator.latest().snapshot.epoch).toBe(epoch);
   });
 
   it("changes the trigger interval from the settings panel: every screen shows it, snapshots come at the new cadence", async () => {
