@@ -25,6 +25,7 @@ export async function startServeRole(config: Config, log: Logger, staticDir: str
     apiRateLimit: config.http.apiRateLimit,
     adminToken: config.adminToken,
     wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
+    wsMaxClients: config.http.wsMaxClients,
     metrics: aggregator.metrics,
   });
   await app.listen({ host: config.http.host, port: config.http.port });

@@ -86,6 +86,7 @@ const schema = z.object({
   HTTP_PORT: port(3000),
   API_RATE_LIMIT: positiveInt(600, 1_000_000),
   WS_MAX_BUFFERED: byteSize("WS_MAX_BUFFERED", { min: 64 * 1024, max: 1024 ** 3, text: "64KiB and 1GiB" }).default(4 * 1024 ** 2),
+  WS_MAX_CLIENTS: positiveInt(500, 100_000),
   TRIGGER_INTERVAL: duration("TRIGGER_INTERVAL")
     .superRefine((ms, ctx) => {
       const problem = triggerBoundsProblem(ms);
@@ -128,8 +129,10 @@ export interface Config extends IngestSettings {
     readonly host: string;
     readonly port: number;
     readonly apiRateLimit: number;
-    /** Bytes a WebSocket client may have waiting to be sent; past it, at a broadcast, it is dropped. */
+    /** Bytes sent to a WebSocket client and not yet read by it; past it, at a broadcast, it is dropped. */
     readonly wsMaxBufferedBytes: number;
+    /** WebSocket clients connected at once; one more is closed with 1013 (try again later). */
+    readonly wsMaxClients: number;
   };
   readonly triggerMs: number;
   readonly windows: readonly WindowSpec[];
@@ -245,7 +248,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     },
     ...ingest,
     ingest: lineSocket,
-    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT, wsMaxBufferedBytes: env.WS_MAX_BUFFERED },
+    http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT, wsMaxBufferedBytes: env.WS_MAX_BUFFERED, wsMaxClients: env.WS_MAX_CLIENTS },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
     topN: env.TOP_N,

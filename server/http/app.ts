@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
 import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
-import { frameworkErrors, schemaErrorFormatter } from "./error-replies.ts";
+import { frameworkErrors, notFound, schemaErrorFormatter } from "./error-replies.ts";
 import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
 import { dashboardStatic } from "./plugins/dashboard-static.ts";
@@ -27,8 +27,10 @@ export interface AppOptions {
   readonly apiRateLimit?: number;
   /** Bearer token for `PUT /api/config`; without one, run-time changes are disabled (403). */
   readonly adminToken?: string | undefined;
-  /** Bytes that may wait to be sent to one WebSocket client before it is dropped (default 4 MiB). */
+  /** Bytes sent to one WebSocket client and not yet read, past which it is dropped (default 4 MiB). */
   readonly wsMaxBufferedBytes?: number;
+  /** WebSocket clients connected at once; one more is closed with 1013 (default 500). */
+  readonly wsMaxClients?: number;
   /** The aggregator's metrics: served at `GET /metrics`, and fed by the WebSocket. */
   readonly metrics?: AggregatorMetrics | undefined;
 }
@@ -41,6 +43,7 @@ export async function buildApp({
   apiRateLimit: perMinute = 600,
   adminToken,
   wsMaxBufferedBytes = 4 * 1024 * 1024,
+  wsMaxClients = 500,
   metrics,
 }: AppOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the useful ones on a dashboard that is polled and kept open.
@@ -60,13 +63,14 @@ export async function buildApp({
     }
     return reply.code(status).send({ error: error.message });
   });
+  app.setNotFoundHandler(notFound);
 
   await app.register(securityHeaders);
   await app.register(apiRateLimit, { perMinute });
   await app.register(health, { feed });
   await app.register(topApi, { feed });
   await app.register(configApi, { feed, adminToken });
-  await app.register(snapshotSocket, { feed, heartbeatMs, maxBufferedBytes: wsMaxBufferedBytes, metrics });
+  await app.register(snapshotSocket, { feed, heartbeatMs, maxBufferedBytes: wsMaxBufferedBytes, maxClients: wsMaxClients, metrics });
   if (metrics !== undefined) await app.register(metricsEndpoint, { registry: metrics.registry });
   await app.register(dashboardStatic, { root: staticDir });
   return app;

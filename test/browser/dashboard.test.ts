@@ -259,6 +259,8 @@ describe.skipIf(skip)("dashboard in Chromium, 1280×800", () => {
     }
     harness = await startHarness({ staticDir: DIST_WEB, autoTick: false });
     harnessRunning = true;
+    // An ingestor stays connected, so the dashboard is fed ("Live"), as in production.
+    await harness.connectIngestor();
     await harness.sendLines(firstBatch());
     harness.aggregator.tick();
 

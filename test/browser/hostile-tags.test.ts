@@ -111,6 +111,9 @@ describe.skipIf(skip)("hostile tag names", () => {
 
   it("shows hostile names sent through the intake as their normalised text", async () => {
     harness = await startHarness({ staticDir: DIST_WEB, windows: [{ kind: "complete" }] });
+    // A connected ingestor, so that the page is "live" rather than waiting for a source.
+    await harness.connectIngestor();
+    harness.aggregator.tick();
     const { page, before } = await open(harness.httpUrl);
     await harness.sendLines(HOSTILE.map((tag, i) => `${JSON.stringify({ tags: Array(HOSTILE.length - i).fill(tag) })}\n`).join(""));
     harness.aggregator.tick();

@@ -1,4 +1,7 @@
 /** Bad query strings, paths and bodies get a 4xx with one clear `error`, never a 500 or a silent default. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/aggregator-harness.ts";
 
@@ -46,5 +49,31 @@ describe("request validation", () => {
     });
     expect([response.statusCode, response.json()]).toEqual([400, { error: 'body has an unknown property "triggerMs"' }]);
     expect(harness.aggregator.hello().triggerMs).toBe(10_000);
+  });
+
+  it.each([
+    ["GET", "/nope", "no such route: GET /nope"],
+    ["GET", "/api/nope?n=1", "no such route: GET /api/nope"],
+    ["POST", "/api/top", "no such route: POST /api/top"],
+    ["DELETE", "/api/config", "no such route: DELETE /api/config"],
+    ["GET", `/${"x".repeat(300)}`, `no such route: GET /${"x".repeat(199)}…`],
+  ])("%s %s -> 404 with an error saying which route is missing", async (method, url, error) => {
+    const response = await harness.app.inject({ method: method as "GET", url });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(response.json()).toEqual({ error });
+  });
+
+  it("answers a file the built dashboard lacks with the same 404 shape", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tagstream-web-"));
+    await writeFile(join(dir, "index.html"), "<!doctype html><title>page</title>");
+    const withPages = await startHarness({ staticDir: dir });
+    try {
+      const response = await withPages.app.inject({ method: "GET", url: "/assets/missing.js" });
+      expect([response.statusCode, response.json()]).toEqual([404, { error: "no such route: GET /assets/missing.js" }]);
+    } finally {
+      await withPages.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../server/http/app.ts";
-import { MAX_CLIENT_FRAME_BYTES } from "../../server/http/plugins/snapshot-socket.ts";
+import { MAX_CLIENT_FRAME_BYTES, TOO_MANY_CLIENTS } from "../../server/http/plugins/snapshot-socket.ts";
 import { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";
 import type { Snapshot } from "../../shared/messages.ts";
 import { scriptedFeed } from "../browser/scripted-feed.ts";
@@ -84,6 +84,29 @@ describe("WebSocket clients", () => {
     await waitUntil(() => serverClients(h.app).size === 0);
   });
 
+  it("closes the client past WS_MAX_CLIENTS with 1013 and a reason, and admits one again when a slot frees", async () => {
+    const h = await harness({ wsMaxClients: 2 });
+    const first = await recordWs(h.wsUrl);
+    const second = await recordWs(h.wsUrl);
+    cleanups.push(() => second.close());
+    await first.waitFor((m) => m.type === "snapshot");
+    await second.waitFor((m) => m.type === "snapshot");
+
+    const third = new WebSocket(h.wsUrl);
+    third.on("error", () => {});
+    const [code, reason] = (await once(third, "close")) as [number, Buffer];
+    expect([code, reason.toString()]).toEqual([TOO_MANY_CLIENTS.code, "too many clients: try again later"]);
+    expect(code).toBe(1013);
+    await waitUntil(() => serverClients(h.app).size === 2);
+
+    await first.close();
+    await waitUntil(() => serverClients(h.app).size === 1);
+    const fourth = await recordWs(h.wsUrl);
+    cleanups.push(() => fourth.close());
+    expect((await fourth.waitFor((m) => m.type === "snapshot")).type).toBe("snapshot");
+    expect(serverClients(h.app).size).toBe(2);
+  });
+
   it("terminates a peer that stops answering pings, and keeps one that answers", async () => {
     const h = await harness({ heartbeatMs: 100 });
     const live = await recordWs(h.wsUrl);
@@ -141,8 +164,7 @@ describe("WebSocket clients", () => {
     expect(frameBytes).toBeGreaterThan(150_000);
 
     await waitUntil(() => serverClients(app).size === 1);
-    // The server never held more for the stalled client than the bound and the frame that crossed it.
-    expect(mostBuffered).toBeGreaterThan(maxBufferedBytes);
+    // The server process never held more for the stalled client than the bound and the frame that crossed it.
     expect(mostBuffered).toBeLessThanOrEqual(maxBufferedBytes + frameBytes);
     const text = await metrics.registry.metrics();
     expect(text).toContain("tagstream_websocket_slow_clients_dropped_total 1");
@@ -153,9 +175,15 @@ describe("WebSocket clients", () => {
     const epochs = reader.messages.filter((m): m is Snapshot => m.type === "snapshot").map((m) => m.epoch);
     expect(epochs).toEqual(Array.from({ length: frames + 1 }, (_, i) => i));
 
-    // Reading again, the stalled client finds its connection gone.
+    // Reading again, the stalled client finds its connection gone, and gets only what was sent
+    // before the drop: what waited for it, in the server process and in both kernels, never
+    // exceeded the bound by more than the frame that crossed it (plus the upgrade and the pings).
+    let received = 0;
+    stalled.on("data", (chunk: Buffer) => (received += chunk.length));
     const closed = once(stalled, "close");
     stalled.resume();
     await closed;
+    expect(received).toBeGreaterThan(maxBufferedBytes);
+    expect(received).toBeLessThanOrEqual(maxBufferedBytes + frameBytes + 16 * 1024);
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import type { Logger } from "../../server/log/logger.ts";
 import type { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";
 import { testLineSocket } from "./line-socket.ts";
 import { silentLogger } from "./silent-logger.ts";
+import { waitUntil } from "./wait-until.ts";
 
 export interface Harness {
   readonly aggregator: Aggregator;
@@ -19,6 +20,11 @@ export interface Harness {
   readonly wsUrl: string;
   /** Writes raw bytes to a fresh TCP connection and waits until the server has read them all. */
   sendLines(data: string | Buffer): Promise<void>;
+  /**
+   * Connects as an ingestor does and stays connected (until the harness closes), writing `lines`
+   * (e.g. a `hello` or `stats` op) first; resolves once the aggregator counts the connection.
+   */
+  connectIngestor(lines?: string): Promise<net.Socket>;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,7 @@ export interface HarnessOptions {
   readonly metrics?: boolean;
   readonly heartbeatMs?: number;
   readonly wsMaxBufferedBytes?: number;
+  readonly wsMaxClients?: number;
   readonly title?: string;
 }
 
@@ -74,10 +81,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     metrics,
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
     ...(options.wsMaxBufferedBytes !== undefined && { wsMaxBufferedBytes: options.wsMaxBufferedBytes }),
+    ...(options.wsMaxClients !== undefined && { wsMaxClients: options.wsMaxClients }),
   });
   await app.listen({ host: "127.0.0.1", port: options.httpPort ?? 0 });
   const { port } = app.server.address() as net.AddressInfo;
 
+  const ingestors: net.Socket[] = [];
   return {
     aggregator,
     app,
@@ -91,7 +100,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // The server closes its side after reading our FIN: then every byte has been processed.
       await once(socket, "close");
     },
+    async connectIngestor(lines = "") {
+      const before = aggregator.stats.connections;
+      const socket = net.createConnection(aggregator.intake.port, "127.0.0.1");
+      socket.on("error", () => {});
+      ingestors.push(socket);
+      await once(socket, "connect");
+      if (lines !== "") socket.write(lines);
+      await waitUntil(() => aggregator.stats.connections > before);
+      return socket;
+    },
     async close() {
+      for (const socket of ingestors.splice(0)) socket.destroy();
       await aggregator.close();
       await app.close();
     },

@@ -30,11 +30,11 @@ describe("rate meter", () => {
 
 describe("freshness", () => {
   it("is late after two trigger intervals without a snapshot, down without a connection", () => {
-    expect(freshnessOf("connecting", undefined, undefined)).toBe("connecting");
-    expect(freshnessOf("open", 2000, 1000)).toBe("live");
-    expect(freshnessOf("open", 2001, 1000)).toBe("late");
-    expect(freshnessOf("reconnecting", 10, 1000)).toBe("down");
-    expect(freshnessOf("closed", 10, 1000)).toBe("down");
+    expect(freshnessOf("connecting", undefined, undefined, undefined)).toBe("connecting");
+    expect(freshnessOf("open", 2000, 1000, 1)).toBe("live");
+    expect(freshnessOf("open", 2001, 1000, 1)).toBe("late");
+    expect(freshnessOf("reconnecting", 10, 1000, 1)).toBe("down");
+    expect(freshnessOf("closed", 10, 1000, 1)).toBe("down");
   });
 
   it("wakes at the next whole second of age or when the ranking turns late", () => {

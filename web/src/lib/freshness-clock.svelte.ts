@@ -1,5 +1,5 @@
 /**
- * The clock behind "updated 3 s ago" and the live / late / down indicator. It wakes exactly when
+ * The clock behind "updated 3 s ago" and the live / late / unfed / down indicator. It wakes exactly when
  * that text or colour can change (see `msUntilFreshnessChanges`), not on a fixed fast beat.
  */
 import { freshnessOf, msUntilFreshnessChanges, type Freshness } from "./freshness.ts";
@@ -14,7 +14,9 @@ export class FreshnessClock {
     const receivedAt = this.#feed.receivedAt;
     return receivedAt === undefined ? undefined : Math.max(0, this.now - receivedAt);
   });
-  readonly level: Freshness = $derived.by(() => freshnessOf(this.#feed.state, this.ageMs, this.#feed.triggerMs));
+  readonly level: Freshness = $derived.by(() =>
+    freshnessOf(this.#feed.state, this.ageMs, this.#feed.triggerMs, this.#feed.ingestors),
+  );
 
   constructor(feed: SnapshotFeed) {
     this.#feed = feed;

@@ -1,19 +1,31 @@
 /**
  * How fresh the ranking on screen is, in one word a colour can carry: `live` (green), `late`
  * (amber: the connection is up but no snapshot came for more than two trigger intervals), `down`
- * (red: the connection dropped and a reconnect is pending) or `connecting` (before the first).
+ * (red: the connection dropped and a reconnect is pending), `unfed` (the aggregator is up and
+ * ticking but no ingestor is connected, so nothing new can arrive) or `connecting` (before the
+ * first).
  */
 import type { ConnectionState } from "./connection-state.ts";
 
-export type Freshness = "connecting" | "live" | "late" | "down";
+export type Freshness = "connecting" | "live" | "late" | "unfed" | "down";
 
 /** Trigger intervals without a snapshot after which the ranking counts as late. */
 export const LATE_AFTER_TRIGGERS = 2;
 
-export function freshnessOf(connection: ConnectionState, ageMs: number | undefined, triggerMs: number | undefined): Freshness {
+/**
+ * `ingestors` is the shown snapshot's `stats.ingestors`, undefined before the first. A late
+ * snapshot says more than its own count of ingestors, which may be out of date, so late wins.
+ */
+export function freshnessOf(
+  connection: ConnectionState,
+  ageMs: number | undefined,
+  triggerMs: number | undefined,
+  ingestors: number | undefined,
+): Freshness {
   if (connection === "connecting") return "connecting";
   if (connection !== "open") return "down";
   if (ageMs !== undefined && triggerMs !== undefined && ageMs > LATE_AFTER_TRIGGERS * triggerMs) return "late";
+  if (ingestors === 0) return "unfed";
   return "live";
 }
 

@@ -47,6 +47,8 @@ export class SnapshotFeed {
   readonly instances: readonly string[] = $derived(
     this.snapshot?.instances ?? this.hello?.instances ?? [],
   );
+  /** Ingestors connected as of the shown snapshot; undefined before the first. */
+  readonly ingestors: number | undefined = $derived(this.snapshot?.stats.ingestors);
   /** When the aggregator started, in ms since the epoch (its clock). */
   readonly startedAt: number | undefined = $derived.by(() => {
     const text = this.snapshot?.startedAt ?? this.hello?.startedAt;

@@ -7,8 +7,8 @@ import type { Rates } from "./rate-meter.ts";
 export type StatKey = "postsPerSecond" | "hashtagsPerSecond" | "lines" | "tags" | "distinct" | "rejected" | "ingestors" | "uptime";
 
 export const STAT_LABELS: Readonly<Record<StatKey, { label: string; hint: string }>> = {
-  postsPerSecond: { label: "Posts / s", hint: "Posts counted per second, over about the last ten seconds" },
-  hashtagsPerSecond: { label: "Hashtags / s", hint: "Hashtag uses counted per second, over about the last ten seconds" },
+  postsPerSecond: { label: "Posts / s", hint: "Posts per second: the ingestors' own figure, else counted over about the last ten seconds" },
+  hashtagsPerSecond: { label: "Hashtags / s", hint: "Hashtag uses per second: the ingestors' own figure, else counted over about the last ten seconds" },
   lines: { label: "Posts", hint: "Posts counted since start" },
   tags: { label: "Hashtags", hint: "Hashtag uses counted since start" },
   distinct: { label: "Distinct tags", hint: "Different hashtags seen since start" },
@@ -19,6 +19,7 @@ export const STAT_LABELS: Readonly<Record<StatKey, { label: string; hint: string
 
 export interface StatInputs {
   readonly snapshot: Snapshot | undefined;
+  /** The rates measured from consecutive snapshots (rate-meter.ts). */
   readonly rates: Rates | undefined;
   /** The aggregator's start, by its clock. */
   readonly startedAt: number | undefined;
@@ -28,7 +29,20 @@ export interface StatInputs {
 
 const NONE = "–";
 
-export function statValue(key: StatKey, { snapshot, rates, startedAt, ageMs }: StatInputs): string {
+/**
+ * The rates to show. The ingestors measure their own (`snapshot.ingest`, reported every few
+ * seconds), so those are known from the first snapshot on, where measuring needs two snapshots a
+ * trigger apart; they are kept while reported, so the figure never changes basis mid-run. The
+ * measured rates serve feeders that report nothing (plain lines, Spark mode).
+ */
+export function shownRates(snapshot: Snapshot | undefined, measured: Rates | undefined): Rates | undefined {
+  const ingest = snapshot?.ingest;
+  if (ingest === undefined) return measured;
+  return { postsPerSecond: ingest.statusesPerSecond, hashtagsPerSecond: ingest.tagsPerSecond };
+}
+
+export function statValue(key: StatKey, { snapshot, rates: measured, startedAt, ageMs }: StatInputs): string {
+  const rates = key === "postsPerSecond" || key === "hashtagsPerSecond" ? shownRates(snapshot, measured) : undefined;
   switch (key) {
     case "postsPerSecond":
       return rates === undefined ? NONE : formatRate(rates.postsPerSecond);
