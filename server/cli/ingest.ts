@@ -28,6 +28,7 @@ await runMain("ingest", async (config, log) => {
       streamingPort: 0,
       postsPerSecond: config.demoServer.rate,
       seed: config.demoServer.seed,
+      ...(config.demoServer.token !== undefined && { token: config.demoServer.token }),
       logger: log.child({ component: "simulated-mastodon" }),
     });
     log.warn("DEMO MODE: no MASTODON_TOKEN set; streaming from the built-in simulated Mastodon server");

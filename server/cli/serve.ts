@@ -7,11 +7,12 @@ import { fileURLToPath } from "node:url";
 import { startAggregator } from "../aggregator/aggregator.ts";
 import { buildApp } from "../http/app.ts";
 import { runMain } from "./run-main.ts";
+import { listenExplained } from "./startup-error.ts";
 
 const STATIC_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
 
 await runMain("serve", async (config, log) => {
-  const aggregator = await startAggregator({ config, log });
+  const aggregator = await listenExplained(() => startAggregator({ config, log }), config.ingest.port, "INGEST_PORT", "ingest-port");
   const app = await buildApp({
     feed: aggregator,
     log,
@@ -21,7 +22,12 @@ await runMain("serve", async (config, log) => {
     wsMaxBufferedBytes: config.http.wsMaxBufferedBytes,
     metrics: aggregator.metrics,
   });
-  await app.listen({ host: config.http.host, port: config.http.port });
+  try {
+    await listenExplained(() => app.listen({ host: config.http.host, port: config.http.port }), config.http.port, "HTTP_PORT", "port");
+  } catch (error) {
+    await aggregator.close();
+    throw error;
+  }
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(
     { triggerMs: config.triggerMs, windows: aggregator.windows, topN: config.topN },
