@@ -10,6 +10,7 @@ import { backoffDelay, type BackoffPolicy } from "./backoff.ts";
 import { FrameRecorder } from "./frame-recorder.ts";
 import type { IngestPipeline } from "./ingest-pipeline.ts";
 import type { IngestStats } from "./ingest-stats.ts";
+import { silentHashtagWarning } from "./hashtag-channel.ts";
 import { followMastodonStream } from "./mastodon-stream-follower.ts";
 import { openRecording, playRecording } from "./replay-source.ts";
 import { discoverInstance, StreamingUrlError } from "./streaming-url.ts";
@@ -84,6 +85,8 @@ async function resolveTarget(target: MastodonTarget, context: InputContext): Pro
 
 async function startLive(input: Extract<IngestInput, { kind: "live" }>, context: InputContext): Promise<StartedInput> {
   const { stats, log, signal } = context;
+  const silentHashtag = silentHashtagWarning(input.stream);
+  if (silentHashtag !== undefined) log.warn({ stream: describeMastodonStream(input.stream) }, silentHashtag);
   const resolved = await Promise.all(input.targets.map((target) => resolveTarget(target, context)));
   const targets = resolved.filter((target): target is ResolvedTarget => target !== undefined);
   const instances = targets.map((target) => target.name);
