@@ -67,6 +67,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "30s" } })).toThrow("cannot be shorter than TRIGGER_INTERVAL");
   });
 
+  it("pins the demo server's token with DEMO_TOKEN", () => {
+    expect(loadConfig({}).demoServer.token).toBeUndefined();
+    expect(loadConfig({ env: { DEMO_TOKEN: "fixed-demo-token" } }).demoServer).toEqual({ rate: 20, port: 4000, seed: 1, token: "fixed-demo-token" });
+    expect(configProblems({ argv: ["--demo-token", "two words"] })).toEqual(["--demo-token: printable ASCII characters only, no spaces"]);
+  });
+
   it("names the flag, not the variable, for a value given as a flag", () => {
     expect(configProblems({ argv: ["--top-n", "0"] })).toEqual(["--top-n: must be at least 1"]);
     expect(configProblems({ env: { TOP_N: "0" } })).toEqual(["TOP_N: must be at least 1"]);
