@@ -1,6 +1,6 @@
 /**
  * A port already taken is one plain line naming the port and the variable that sets it, exit 1,
- * not a stack trace: checked through the real `serve` process.
+ * not a stack trace: checked through the real `serve` and `ingest` processes.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -24,8 +24,8 @@ async function takePort(): Promise<number> {
   return address.port;
 }
 
-function runServe(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli/serve.ts"], {
+function runServe(env: Record<string, string>, command = "serve", args: readonly string[] = []) {
+  const child = spawn(process.execPath, ["--import", "tsx", `server/cli/${command}.ts`, ...args], {
     env: { ...process.env, LOG_FORMAT: "json", STATE_DIR: mkdtempSync(join(tmpdir(), "port-in-use-")), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -47,5 +47,12 @@ describe("a port in use", () => {
     const { code, stderr } = await runServe({ HTTP_PORT: String(await freePort()), INGEST_PORT: String(port) });
     expect(code).toBe(1);
     expect(stderr).toBe(`serve: port ${port} is already in use (INGEST_PORT); stop what uses it, or choose another port with INGEST_PORT or --ingest-port\n`);
+  }, 20_000);
+
+  it("INGEST_LISTEN of `ingest --listen`: one line naming the port and the flag, exit 1", async () => {
+    const port = await takePort();
+    const { code, stderr } = await runServe({ MASTODON_TOKEN: "" }, "ingest", ["--listen", String(port)]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`ingest: port ${port} is already in use (INGEST_LISTEN); stop what uses it, or choose another port with INGEST_LISTEN or --listen\n`);
   }, 20_000);
 });
