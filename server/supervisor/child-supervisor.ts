@@ -1,7 +1,7 @@
 /**
  * Runs the product's processes under one command: each child's output is prefixed with its name,
- * a stop signal is passed to every child, and when one child ends the others are stopped too, so
- * nothing is left running half-wired. The exit code is that of the first child to end (0 when
+ * a stop signal is passed to every child (the last started first), and when one child ends the
+ * others are stopped too, so nothing is left running half-wired. The exit code is that of the first child to end (0 when
  * stopped by a signal).
  *
  * A child marked `waitReady` is waited for before the next one starts: it says "ready" over the IPC
@@ -65,13 +65,21 @@ export async function superviseChildren(specs: readonly ChildSpec[], options: Su
     return Promise.race([new Promise<void>((resolve) => child.on("message", (message) => message === "ready" && resolve())), exited]);
   };
 
+  // Last started, first stopped: the ingestor ends before the aggregator it writes to, so neither
+  // sees the other vanish, and the aggregator's final checkpoint holds every line sent.
   const stopAll = (): void => {
+    if (stopping) return;
     stopping = true;
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), options.stopTimeoutMs ?? 5000).unref();
-    }
+    void (async () => {
+      for (const child of [...children].reverse()) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        const kill = setTimeout(() => child.kill("SIGKILL"), options.stopTimeoutMs ?? 5000);
+        await exited;
+        clearTimeout(kill);
+      }
+    })();
   };
   const onSignal = (): void => {
     if (exitCode === undefined) exitCode = 0;
