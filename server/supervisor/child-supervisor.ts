@@ -1,8 +1,8 @@
 /**
  * Runs the product's processes under one command: each child's output is prefixed with its name,
  * a stop signal is passed to every child (the last started first), and when one child ends the
- * others are stopped too, so nothing is left running half-wired. The exit code is that of the first child to end (0 when
- * stopped by a signal).
+ * others are stopped too, so nothing is left running half-wired. The exit code is that of the
+ * first child to end (0 when stopped by a signal).
  *
  * A child marked `waitReady` is waited for before the next one starts: it says "ready" over the IPC
  * channel once it serves (run-main.ts), so the ingestor never knocks at an intake not yet open.
