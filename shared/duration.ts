@@ -60,11 +60,17 @@ const STEPS: ReadonlyArray<readonly [string, number]> = [
   ["ms", 1],
 ];
 
-/** The canonical short form: 900000 -> "15m", 5400000 -> "1h30m", 500 -> "500ms". */
+/**
+ * The canonical short form: 900000 -> "15m", 5400000 -> "1h30m", 500 -> "500ms", and a fraction
+ * of a second after whole seconds as people write it: 1500 -> "1.5s", not "1s500ms".
+ */
 export function formatDuration(ms: number): string {
   let rest = Math.round(ms);
   let out = "";
   for (const [unit, size] of STEPS) {
+    if (unit === "s" && rest >= size && rest % size !== 0) {
+      return `${out}${String(rest / size)}s`;
+    }
     if (rest >= size) {
       out += `${Math.floor(rest / size)}${unit}`;
       rest %= size;

@@ -11,6 +11,7 @@
 import { runSimulatedMastodon } from "../demo/run-simulated-mastodon.ts";
 import { startIngestor, type IngestInput, type IngestOutput } from "../ingestor/ingestor.ts";
 import { runMain } from "./run-main.ts";
+import { listenExplained } from "./startup-error.ts";
 
 function failWith(error: unknown): never {
   process.stderr.write(`ingest: ${(error as Error).message}\n`);
@@ -28,6 +29,7 @@ await runMain("ingest", async (config, log) => {
       streamingPort: 0,
       postsPerSecond: config.demoServer.rate,
       seed: config.demoServer.seed,
+      ...(config.demoServer.token !== undefined && { token: config.demoServer.token }),
       logger: log.child({ component: "simulated-mastodon" }),
     });
     log.warn("DEMO MODE: no MASTODON_TOKEN set; streaming from the built-in simulated Mastodon server");
@@ -42,7 +44,8 @@ await runMain("ingest", async (config, log) => {
       ? { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines: config.ingest.queueLines, queueBytes: config.ingest.queueBytes, token: config.ingest.token }
       : { kind: "listen", host: config.ingest.host, port: config.output.listenPort };
 
-  const ingestor = await startIngestor({
+  // Only a listening output (--listen) binds a port.
+  const ingestor = await listenExplained(() => startIngestor({
     input,
     output,
     format: config.output.format,
@@ -51,7 +54,7 @@ await runMain("ingest", async (config, log) => {
     silenceTimeoutMs: config.mastodon.silenceTimeoutMs,
     backoff: config.reconnect,
     log,
-  }).catch(async (error: unknown) => {
+  }), config.output.listenPort ?? 0, "INGEST_LISTEN", "listen").catch(async (error: unknown) => {
     await demo?.close();
     failWith(error);
   });

@@ -8,6 +8,7 @@ import { startAggregator, type Aggregator } from "../aggregator/aggregator.ts";
 import type { Config } from "../config/config.ts";
 import { buildApp } from "../http/app.ts";
 import type { Logger } from "../log/logger.ts";
+import { listenExplained } from "./startup-error.ts";
 
 export interface ServeRole {
   readonly aggregator: Aggregator;
@@ -17,7 +18,7 @@ export interface ServeRole {
 }
 
 export async function startServeRole(config: Config, log: Logger, staticDir: string): Promise<ServeRole> {
-  const aggregator = await startAggregator({ config, log });
+  const aggregator = await listenExplained(() => startAggregator({ config, log }), config.ingest.port, "INGEST_PORT", "ingest-port");
   const app = await buildApp({
     feed: aggregator,
     log,
@@ -28,7 +29,12 @@ export async function startServeRole(config: Config, log: Logger, staticDir: str
     wsMaxClients: config.http.wsMaxClients,
     metrics: aggregator.metrics,
   });
-  await app.listen({ host: config.http.host, port: config.http.port });
+  try {
+    await listenExplained(() => app.listen({ host: config.http.host, port: config.http.port }), config.http.port, "HTTP_PORT", "port");
+  } catch (error) {
+    await aggregator.close();
+    throw error;
+  }
   return {
     aggregator,
     app,

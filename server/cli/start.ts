@@ -4,10 +4,15 @@
  */
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, readConfig } from "../config/config.ts";
+import { commandHelp } from "../config/config-help.ts";
+import { ConfigError, helpRequested, readConfig } from "../config/config.ts";
 import { superviseChildren } from "./child-supervisor.ts";
 
 const args = process.argv.slice(2);
+if (helpRequested(args)) {
+  process.stdout.write(commandHelp("start"));
+  process.exit(0);
+}
 let config;
 try {
   config = readConfig(args);
@@ -36,7 +41,7 @@ const script = (name: string): string => fileURLToPath(new URL(`./${name}${extna
 
 const code = await superviseChildren(
   [
-    { name: "serve", script: script("serve"), args, env },
+    { name: "serve", script: script("serve"), args, env, waitReady: true },
     { name: "ingest", script: script("ingest"), args, env },
   ],
   { colour: tty },

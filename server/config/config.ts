@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
 import { z } from "zod";
-import { COMPLETE_WINDOW, parseDuration } from "../../shared/duration.ts";
+import { COMPLETE_WINDOW, formatDuration, parseDuration } from "../../shared/duration.ts";
 import { triggerBoundsProblem } from "../../shared/messages.ts";
 import type { WindowSpec } from "../../shared/window-spec.ts";
 import { windowsShorterThan } from "../../shared/window-spec.ts";
@@ -29,7 +29,7 @@ export class ConfigError extends Error {
 }
 
 /** CLI flag -> environment variable it overrides. */
-const FLAGS = {
+export const FLAGS = {
   "mastodon-url": "MASTODON_URL",
   stream: "MASTODON_STREAM",
   "streaming-url": "MASTODON_STREAMING_URL",
@@ -50,6 +50,7 @@ const FLAGS = {
   "demo-rate": "DEMO_RATE",
   "demo-port": "DEMO_PORT",
   "demo-seed": "DEMO_SEED",
+  "demo-token": "DEMO_TOKEN",
   "api-rate-limit": "API_RATE_LIMIT",
   title: "TITLE",
   ...INGEST_FLAGS,
@@ -57,14 +58,24 @@ const FLAGS = {
 
 const windows = z.string().transform((text, ctx) => {
   const specs: WindowSpec[] = [];
+  // Two spellings of one length would be one window twice: the engine names windows by length.
+  const seen = new Map<number | string, string>();
   for (const part of text.split(",").map((p) => p.trim())) {
     const ms = parseDuration(part);
+    const key = part === COMPLETE_WINDOW ? COMPLETE_WINDOW : ms;
+    const earlier = key === undefined ? undefined : seen.get(key);
+    if (earlier !== undefined) {
+      const same = earlier === part ? `"${part}" is listed twice` : `"${earlier}" and "${part}" are the same window`;
+      ctx.addIssue({ code: "custom", message: `WINDOWS: ${same}` });
+      continue;
+    }
+    if (key !== undefined) seen.set(key, part);
     if (part === COMPLETE_WINDOW) specs.push({ kind: "complete" });
     else if (ms !== undefined) specs.push({ kind: "sliding", lengthMs: ms });
     else ctx.addIssue({ code: "custom", message: `WINDOWS: "${part}" is neither "complete" nor a duration` });
   }
   return specs;
-});
+}).meta({ format: "windows" });
 
 const stream = z.string().transform((text, ctx): MastodonStream => {
   const parsed = parseMastodonStream(text);
@@ -73,9 +84,10 @@ const stream = z.string().transform((text, ctx): MastodonStream => {
     return z.NEVER;
   }
   return parsed;
-});
+}).meta({ format: "stream" });
 
-const schema = z.object({
+/** Every variable, with its type and default: the one definition that validation and `--help` read. */
+export const CONFIG_VARIABLES = {
   MASTODON_URL: checked(parseInstanceUrls).default(() => [new URL("https://mastodon.social")]),
   MASTODON_TOKEN: z.string().optional(),
   MASTODON_STREAM: stream.default({ kind: "public" }),
@@ -108,7 +120,11 @@ const schema = z.object({
   DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
   DEMO_PORT: port(4000),
   DEMO_SEED: z.coerce.number().int().default(1),
-});
+  // The demo server's token; random at each start unless pinned, so a separate ingestor can follow it.
+  DEMO_TOKEN: z.string().regex(/^[\x21-\x7e]+$/, { error: "DEMO_TOKEN: printable ASCII characters only, no spaces" }).optional(),
+};
+
+const schema = z.object(CONFIG_VARIABLES);
 
 type Env = z.infer<typeof schema>;
 
@@ -146,9 +162,10 @@ export interface Config extends IngestSettings {
   /** Bearer token that `PUT /api/config` requires; without one the endpoint is disabled. Never logged. */
   readonly adminToken: string | undefined;
   readonly log: { readonly level: Env["LOG_LEVEL"]; readonly format: Env["LOG_FORMAT"] };
-  /** True when the ingestor must use the built-in simulated server: forced, or no token given. */
+  /** True when the ingestor must use the built-in simulated server: forced, or neither a token nor a server given. */
   readonly demo: boolean;
-  readonly demoServer: { readonly rate: number; readonly port: number; readonly seed: number };
+  /** The simulated server of the demo; `token` is the one it accepts (random when unset). */
+  readonly demoServer: { readonly rate: number; readonly port: number; readonly seed: number; readonly token: string | undefined };
   /** Arguments left after the flags (e.g. a file name). */
   readonly positionals: readonly string[];
 }
@@ -170,36 +187,57 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
   layer(env);
   const { flags, positionals } = parseFlags(argv, problems);
   layer(flags);
+  // A value given as a flag is reported under the flag's name, the way the user wrote it.
+  const label = (variable: string): string => (variable in flags ? `--${FLAG_OF[variable] ?? variable}` : variable);
 
-  const result = schema.safeParse(merged);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const key = String(issue.path[0] ?? "");
-      problems.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
+  // Each variable on its own, so that one bad value does not hide the problems of the others.
+  const parsed: Record<string, unknown> = {};
+  const invalid = new Set<string>();
+  for (const [key, field] of Object.entries(CONFIG_VARIABLES)) {
+    const result = (field as z.ZodType).safeParse(merged[key]);
+    if (result.success) {
+      parsed[key] = result.data;
+      continue;
+    }
+    invalid.add(key);
+    for (const issue of result.error.issues) problems.push(renamed(issue.message, key, label(key)));
+  }
+  const valid = (...keys: string[]): boolean => keys.every((key) => !invalid.has(key));
+  const values = parsed as Env;
+
+  if (valid("TRIGGER_INTERVAL", "WINDOWS")) {
+    const given = (lengthMs: number): string =>
+      (merged.WINDOWS ?? "").split(",").map((part) => part.trim()).find((part) => parseDuration(part) === lengthMs) ?? formatDuration(lengthMs);
+    const trigger = merged.TRIGGER_INTERVAL ?? formatDuration(values.TRIGGER_INTERVAL);
+    for (const lengthMs of windowsShorterThan(values.TRIGGER_INTERVAL, values.WINDOWS)) {
+      problems.push(`${label("WINDOWS")}: a sliding window (${given(lengthMs)}) cannot be shorter than ${label("TRIGGER_INTERVAL")} (${trigger})`);
     }
   }
-  if (result.success) {
-    for (const lengthMs of windowsShorterThan(result.data.TRIGGER_INTERVAL, result.data.WINDOWS)) {
-      problems.push(`WINDOWS: a sliding window (${lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
-    }
+  // A server named on purpose is meant to be followed: without its token that is a mistake, not the demo.
+  const serverNamed = merged.MASTODON_URL !== undefined || merged.MASTODON_STREAMING_URL !== undefined;
+  const demo = values.DEMO === true || (!anyTokenConfigured(merged) && !serverNamed);
+  let instances: MastodonInstance[] = [];
+  if (valid("MASTODON_URL", "MASTODON_TOKEN", "MASTODON_STREAMING_URL", "DEMO", "INGEST_REPLAY")) {
+    instances = resolveInstances(
+      values.MASTODON_URL,
+      {
+        variables: merged,
+        defaultToken: values.MASTODON_TOKEN,
+        streamingUrl: values.MASTODON_STREAMING_URL,
+        tokensRequired: !demo && values.INGEST_REPLAY === undefined,
+      },
+      problems,
+    );
   }
-  if (!result.success) throw new ConfigError(problems);
-  const values = result.data;
-  const demo = values.DEMO || !anyTokenConfigured(merged);
-  const instances = resolveInstances(
-    values.MASTODON_URL,
-    {
-      variables: merged,
-      defaultToken: values.MASTODON_TOKEN,
-      streamingUrl: values.MASTODON_STREAMING_URL,
-      tokensRequired: !demo && values.INGEST_REPLAY === undefined,
-    },
-    problems,
-  );
-  const ingest = ingestSettings(values, problems);
-  const lineSocket = lineSocketSettings(values, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const ingest = valid(...Object.keys(ingestVariables)) ? ingestSettings(values, problems) : undefined;
+  const lineSocket = valid(...Object.keys(lineSocketVariables)) ? lineSocketSettings(values, problems) : undefined;
+  if (problems.length > 0 || ingest === undefined || lineSocket === undefined) throw new ConfigError(problems);
   return toConfig(values, { instances, demo, ingest, lineSocket }, positionals);
+}
+
+/** The message with its leading variable name replaced by `name` (a flag), or prefixed with it. */
+function renamed(message: string, variable: string, name: string): string {
+  return message.startsWith(variable) ? name + message.slice(variable.length) : `${name}: ${message}`;
 }
 
 function parseFlags(argv: readonly string[], problems: string[]) {
@@ -227,6 +265,9 @@ function parseFlags(argv: readonly string[], problems: string[]) {
     return { flags: {}, positionals: [] };
   }
 }
+
+/** Environment variable -> the CLI flag that sets it. */
+const FLAG_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(FLAGS).map(([flag, variable]) => [variable, flag]));
 
 interface Resolved {
   readonly instances: readonly MastodonInstance[];
@@ -258,7 +299,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     adminToken: env.ADMIN_TOKEN,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     demo,
-    demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },
+    demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED, token: env.DEMO_TOKEN },
     positionals,
   });
 }
@@ -269,6 +310,11 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** True when this process was asked for `--help` (or `-h`): its commands print usage and exit. */
+export function helpRequested(argv: readonly string[] = process.argv.slice(2)): boolean {
+  return argv.includes("--help") || argv.includes("-h");
 }
 
 /** Reads this process's config: `./.env` if present, then `process.env`, then `process.argv`. */

@@ -24,7 +24,8 @@ export const INGEST_FLAGS = {
 } as const;
 
 export const ingestVariables = {
-  MASTODON_SILENCE_TIMEOUT: duration("MASTODON_SILENCE_TIMEOUT", { min: 1000, max: 3_600_000, text: "1s and 1 hour" }).default(75_000),
+  // Mastodon pings every 30 s: a shorter wait would drop healthy connections between two pings.
+  MASTODON_SILENCE_TIMEOUT: duration("MASTODON_SILENCE_TIMEOUT", { min: 31_000, max: 3_600_000, text: "31s (longer than Mastodon's 30 s ping) and 1 hour" }).default(75_000),
   RECONNECT_BASE: duration("RECONNECT_BASE", { min: 1, max: 60_000, text: "1ms and 1 minute" }).default(250),
   RECONNECT_CAP: duration("RECONNECT_CAP", { min: 1, max: 3_600_000, text: "1ms and 1 hour" }).default(30_000),
   POST_MEMORY: duration("POST_MEMORY", { min: 1000, max: 7 * 86_400_000, text: "1s and 7 days" }).default(DEFAULT_POST_MEMORY.maxAgeMs),

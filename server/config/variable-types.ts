@@ -19,7 +19,7 @@ export const duration = (name: string, bounds?: { readonly min: number; readonly
       return z.NEVER;
     }
     return ms;
-  });
+  }).meta({ format: "duration" });
 
 /** A variable whose parser pushes its own problems, each reported as written. */
 export const checked = <T>(parse: (text: string, problems: string[]) => T) =>
@@ -47,4 +47,4 @@ export const byteSize = (name: string, bounds: { readonly min: number; readonly 
       return z.NEVER;
     }
     return bytes;
-  });
+  }).meta({ format: "bytes" });

@@ -11,9 +11,13 @@ export interface WordCount {
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 
-/** Lower-cased words of a line; apostrophes inside a word are kept ("don't"), curly ones made straight. */
+/**
+ * Lower-cased words of a line, in NFKC like the hashtags (so the `ﬁ` ligature reads as `fi` and
+ * full-width letters as plain ones); apostrophes inside a word are kept ("don't"), curly ones
+ * made straight.
+ */
 export function wordsOf(line: string): string[] {
-  return (line.toLowerCase().match(WORD) ?? []).map((w) => w.replaceAll("’", "'"));
+  return (line.normalize("NFKC").toLowerCase().match(WORD) ?? []).map((w) => w.replaceAll("’", "'"));
 }
 
 /** Words with at least `min` occurrences, most frequent first, ties alphabetical. */

@@ -6,13 +6,14 @@
 import type { Source } from "../../shared/messages.ts";
 import { describeMastodonStream, type MastodonStream } from "../config/mastodon-stream.ts";
 import type { Logger } from "../log/logger.ts";
-import type { BackoffPolicy } from "../../shared/backoff.ts";
+import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.ts";
 import { FrameRecorder } from "./replay/frame-recorder.ts";
 import type { IngestPipeline } from "./ingest-pipeline.ts";
 import type { IngestStats } from "./ingest-stats.ts";
+import { silentHashtagWarning } from "./mastodon/hashtag-channel.ts";
 import { followMastodonStream } from "./mastodon/mastodon-stream-follower.ts";
 import { openRecording, playRecording } from "./replay/replay-source.ts";
-import { discoverInstance } from "./mastodon/streaming-url.ts";
+import { discoverInstance, StreamingUrlError } from "./mastodon/streaming-url.ts";
 
 export interface MastodonTarget {
   /** The REST URL, `https://host`. */
@@ -60,16 +61,34 @@ interface ResolvedTarget extends MastodonTarget {
   readonly streamingUrl: string;
 }
 
-async function resolveTarget(target: MastodonTarget): Promise<ResolvedTarget> {
+/**
+ * The target with its streaming URL and name. A server that cannot be reached for now is asked
+ * again with backoff, each failure logged with its cause, until it answers or the ingestor stops:
+ * a network hiccup at start must not end the product (under `npm start`, the dashboard with it).
+ */
+async function resolveTarget(target: MastodonTarget, context: InputContext): Promise<ResolvedTarget | undefined> {
   const host = new URL(target.instanceUrl).host;
   if (target.streamingUrl !== undefined) return { ...target, streamingUrl: target.streamingUrl, name: target.instanceName ?? host };
-  const discovered = await discoverInstance(target.instanceUrl);
-  return { ...target, streamingUrl: discovered.streamingUrl, name: target.instanceName ?? discovered.domain };
+  for (let attempt = 0; !context.signal.aborted; attempt++) {
+    try {
+      const discovered = await discoverInstance(target.instanceUrl);
+      return { ...target, streamingUrl: discovered.streamingUrl, name: target.instanceName ?? discovered.domain };
+    } catch (error) {
+      if (!(error instanceof StreamingUrlError) || !error.transient) throw error;
+      const delayMs = backoffDelay(attempt, context.backoff);
+      context.log.warn({ instance: host, cause: error.message, attempt: attempt + 1, delayMs }, "Mastodon server unreachable; trying again");
+      await abortableDelay(delayMs, context.signal);
+    }
+  }
+  return undefined;
 }
 
 async function startLive(input: Extract<IngestInput, { kind: "live" }>, context: InputContext): Promise<StartedInput> {
   const { stats, log, signal } = context;
-  const targets = await Promise.all(input.targets.map(resolveTarget));
+  const silentHashtag = silentHashtagWarning(input.stream);
+  if (silentHashtag !== undefined) log.warn({ stream: describeMastodonStream(input.stream) }, silentHashtag);
+  const resolved = await Promise.all(input.targets.map((target) => resolveTarget(target, context)));
+  const targets = resolved.filter((target): target is ResolvedTarget => target !== undefined);
   const instances = targets.map((target) => target.name);
   const recorder =
     input.record === undefined
@@ -125,4 +144,16 @@ async function startReplay(input: Extract<IngestInput, { kind: "replay" }>, cont
     },
     async close() {},
   };
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

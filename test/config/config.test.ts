@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/config/config.ts";
+import { configProblems } from "../support/config-problems.ts";
 
 describe("loadConfig", () => {
   it("has documented defaults and runs the demo without a token", () => {
@@ -54,7 +55,7 @@ describe("loadConfig", () => {
       "MASTODON_URL must be an http(s) URL",
       'MASTODON_STREAM: "home" is not one of public, public:local, public:remote, hashtag:<tag>',
       "HTTP_PORT: must be at most 65535",
-      'TRIGGER_INTERVAL: "soon" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")',
+      '--trigger: "soon" is not a duration (e.g. "10 seconds", "500ms", "2s", "1 minute")',
       'WINDOWS: "forever" is neither "complete" nor a duration',
       "TOP_N: must be a whole number from 1 to 1000",
     ]);
@@ -64,6 +65,45 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "50ms" } })).toThrow("TRIGGER_INTERVAL must be between 100ms and 1 hour");
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "2h", WINDOWS: "complete" } })).toThrow("TRIGGER_INTERVAL must be between 100ms and 1 hour");
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "30s" } })).toThrow("cannot be shorter than TRIGGER_INTERVAL");
+  });
+
+  it("pins the demo server's token with DEMO_TOKEN", () => {
+    expect(loadConfig({}).demoServer.token).toBeUndefined();
+    expect(loadConfig({ env: { DEMO_TOKEN: "fixed-demo-token" } }).demoServer).toEqual({ rate: 20, port: 4000, seed: 1, token: "fixed-demo-token" });
+    expect(configProblems({ argv: ["--demo-token", "two words"] })).toEqual(["--demo-token: printable ASCII characters only, no spaces"]);
+  });
+
+  it("names the flag, not the variable, for a value given as a flag", () => {
+    expect(configProblems({ argv: ["--top-n", "0"] })).toEqual(["--top-n: must be at least 1"]);
+    expect(configProblems({ env: { TOP_N: "0" } })).toEqual(["TOP_N: must be at least 1"]);
+    expect(configProblems({ argv: ["--mastodon-url", "ftp://x"], env: { MASTODON_TOKEN: "t" } })).toEqual(["--mastodon-url must be an http(s) URL"]);
+  });
+
+  it("echoes durations as given in conflicts, not in milliseconds", () => {
+    expect(configProblems({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "1.5s,complete" } })).toEqual([
+      "WINDOWS: a sliding window (1.5s) cannot be shorter than TRIGGER_INTERVAL (1 minute)",
+    ]);
+    expect(configProblems({ argv: ["--trigger", "2s", "--windows", "1500ms"] })).toEqual([
+      "--windows: a sliding window (1500ms) cannot be shorter than --trigger (2s)",
+    ]);
+  });
+
+  it("refuses the same window twice, however it is written", () => {
+    expect(configProblems({ argv: ["--windows", "5m,5m"] })).toEqual(['--windows: "5m" is listed twice']);
+    expect(configProblems({ env: { WINDOWS: "300s,5m,complete" } })).toEqual(['WINDOWS: "300s" and "5m" are the same window']);
+    expect(configProblems({ env: { WINDOWS: "complete,1h,complete" } })).toEqual(['WINDOWS: "complete" is listed twice']);
+  });
+
+  it("reports a bad value together with the problems of the rest", () => {
+    expect(configProblems({ env: { TOP_N: "0", MASTODON_URL: "https://a.example,https://b.example", MASTODON_TOKEN_A_EXAMPLE: "t" } })).toEqual([
+      "TOP_N: must be at least 1",
+      'no token for b.example: set MASTODON_TOKEN_B_EXAMPLE or MASTODON_TOKEN (README: "Getting a Mastodon token")',
+    ]);
+    expect(configProblems({ env: { TOP_N: "0", INGEST_HOST: "0.0.0.0", RECONNECT_BASE: "10s", RECONNECT_CAP: "1s" } })).toEqual([
+      "TOP_N: must be at least 1",
+      "RECONNECT_CAP must not be smaller than RECONNECT_BASE",
+      "INGEST_HOST 0.0.0.0 is not a loopback address: set INGEST_TOKEN too, so that only your ingestors can send lines",
+    ]);
   });
 
   it("takes a display title (flag or variable) and an admin token of at least 16 characters", () => {

@@ -32,9 +32,22 @@ describe("several Mastodon servers", () => {
   });
 
   it("needs no token for the demo or a replay", () => {
-    expect(loadConfig({ env: { MASTODON_URL: "https://a.example,https://b.example" } }).demo).toBe(true);
+    expect(loadConfig({ env: { MASTODON_URL: "https://a.example,https://b.example", DEMO: "true" } }).demo).toBe(true);
+    expect(loadConfig({ env: { MASTODON_STREAMING_URL: "wss://streaming.a.example" }, argv: ["--demo"] }).demo).toBe(true);
     const replay = loadConfig({ argv: ["--replay", "day.jsonl", "--speed", "0"], env: { MASTODON_TOKEN_A_EXAMPLE: "t", MASTODON_URL: "https://a.example,https://b.example" } });
     expect(replay.replay).toEqual({ file: "day.jsonl", speed: 0 });
+  });
+
+  it("takes a server named without a token for a mistake, not for the demo", () => {
+    expect(problems({ env: { MASTODON_URL: "https://a.example" } })).toEqual([
+      'no token for a.example: set MASTODON_TOKEN_A_EXAMPLE or MASTODON_TOKEN (README: "Getting a Mastodon token")',
+    ]);
+    expect(problems({ argv: ["--mastodon-url", "http://127.0.0.1:4000"], envFile: "MASTODON_TOKEN=\n" })).toEqual([
+      'no token for 127.0.0.1:4000: set MASTODON_TOKEN_127_0_0_1_4000 or MASTODON_TOKEN (README: "Getting a Mastodon token")',
+    ]);
+    expect(problems({ env: { MASTODON_STREAMING_URL: "wss://streaming.mastodon.social" } })).toEqual([
+      'no token for mastodon.social: set MASTODON_TOKEN_MASTODON_SOCIAL or MASTODON_TOKEN (README: "Getting a Mastodon token")',
+    ]);
   });
 
   it("reports bad lists, stray per-server tokens and a streaming URL shared by several servers", () => {
@@ -138,10 +151,17 @@ describe("staying connected, memory, record and replay, output", () => {
     expect(problems({ argv: ["--record", "a.jsonl", "--replay", "b.jsonl"] })).toEqual(["--record and --replay cannot be combined"]);
     expect(problems({ argv: ["--speed", "2"] })).toEqual(["--speed only applies to --replay"]);
     expect(problems({ argv: ["--format", "xml", "--listen", "70000", "--silence-timeout", "10ms"] })).toEqual([
-      "MASTODON_SILENCE_TIMEOUT must be between 1s and 1 hour",
-      "INGEST_LISTEN: must be at most 65535",
-      'INGEST_FORMAT: must be "json" or "plain"',
+      "--silence-timeout must be between 31s (longer than Mastodon's 30 s ping) and 1 hour",
+      "--listen: must be at most 65535",
+      '--format: must be "json" or "plain"',
     ]);
     expect(problems({ env: { RECONNECT_BASE: "10s", RECONNECT_CAP: "1s" } })).toEqual(["RECONNECT_CAP must not be smaller than RECONNECT_BASE"]);
+  });
+
+  it("refuses a silence timeout that Mastodon's 30 s ping cannot keep alive", () => {
+    expect(problems({ env: { MASTODON_SILENCE_TIMEOUT: "30s" } })).toEqual([
+      "MASTODON_SILENCE_TIMEOUT must be between 31s (longer than Mastodon's 30 s ping) and 1 hour",
+    ]);
+    expect(loadConfig({ env: { MASTODON_SILENCE_TIMEOUT: "31s" } }).mastodon.silenceTimeoutMs).toBe(31_000);
   });
 });

@@ -74,11 +74,11 @@ describe("/api/config", () => {
   it("changes the interval with the right token: the answer, hello and the next snapshot all say so", async () => {
     harness = await startHarness({ adminToken: TOKEN });
     const changed = await put({ triggerInterval: "1.5 seconds" }, `bearer  ${TOKEN}`);
-    expect(changed).toMatchObject({ status: 200, body: { triggerMs: 1500, triggerInterval: "1s500ms", adminEnabled: true } });
+    expect(changed).toMatchObject({ status: 200, body: { triggerMs: 1500, triggerInterval: "1.5s", adminEnabled: true } });
     expect(harness.aggregator.hello().triggerMs).toBe(1500);
     expect(harness.aggregator.tick().snapshot.triggerMs).toBe(1500);
     const get = await harness.app.inject({ method: "GET", url: "/api/config" });
-    expect(get.json()).toEqual({ triggerMs: 1500, triggerInterval: "1s500ms", adminEnabled: true });
+    expect(get.json()).toEqual({ triggerMs: 1500, triggerInterval: "1.5s", adminEnabled: true });
   });
 
   it(`limits each client to ${CONFIG_CHANGES_PER_MINUTE} attempts a minute`, async () => {

@@ -57,5 +57,11 @@ describe("start command", () => {
     expect(await exited).toBe(0);
     // Both children logged their shutdown: nothing was left running.
     expect(output.match(/"msg":"shutting down"/g)).toHaveLength(2);
+    // The ingestor started once the intake listened: no failed first connection. The demo notice
+    // is the only warning.
+    const warnings = output.split("\n").filter((line) => /"level":(40|50|60)/.test(line));
+    expect(warnings.map((line) => (JSON.parse(line.replace(/^\[\w+ *\] /, "")) as { msg: string }).msg)).toEqual([
+      "DEMO MODE: no MASTODON_TOKEN set; streaming from the built-in simulated Mastodon server",
+    ]);
   }, 40_000);
 });

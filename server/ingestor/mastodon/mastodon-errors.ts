@@ -4,13 +4,20 @@
  */
 import { tokenVariable } from "../../config/mastodon-instances.ts";
 
+/**
+ * How the refusal came: an HTTP status on the upgrade, or an error frame on an open connection,
+ * whose `status` field is the server's label for it, not a status any HTTP response carried.
+ */
+export type Refusal = { readonly via: "upgrade"; readonly status: number } | { readonly via: "frame"; readonly status: number | undefined };
+
 export class MastodonAuthError extends Error {
   readonly code = "MASTODON_AUTH_REFUSED";
-  readonly status: number;
+  readonly status: number | undefined;
 
-  constructor(instanceUrl: string, status: number, serverMessage: string | undefined, options?: ErrorOptions) {
+  constructor(instanceUrl: string, refusal: Refusal, serverMessage: string | undefined, options?: ErrorOptions) {
     const host = new URL(instanceUrl).host;
-    const cause = serverMessage === undefined ? `HTTP ${status}` : `HTTP ${status}: ${serverMessage}`;
+    const what = refusal.via === "upgrade" ? `HTTP ${refusal.status}` : "the server refused the subscription";
+    const cause = serverMessage === undefined ? what : `${what}: ${serverMessage}`;
     super(
       `${host} refused the access token (${cause}). ` +
         `Create a user access token with the read:statuses scope at ${instanceUrl}/settings/applications/new ` +
@@ -18,7 +25,7 @@ export class MastodonAuthError extends Error {
       options,
     );
     this.name = "MastodonAuthError";
-    this.status = status;
+    this.status = refusal.status;
   }
 }
 

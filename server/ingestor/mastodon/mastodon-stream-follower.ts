@@ -48,10 +48,10 @@ export function describeSessionEnd(end: SessionEnd): string {
 /** The error that ends the follow, or undefined when reconnecting may help. */
 function fatal(end: SessionEnd, options: FollowOptions): Error | undefined {
   if (end.kind === "refused" && (end.status === 401 || end.status === 403)) {
-    return new MastodonAuthError(options.instanceUrl, end.status, end.message);
+    return new MastodonAuthError(options.instanceUrl, { via: "upgrade", status: end.status }, end.message);
   }
   if (end.kind === "error-frame" && (end.status === 401 || end.status === 403)) {
-    return new MastodonAuthError(options.instanceUrl, end.status, end.error);
+    return new MastodonAuthError(options.instanceUrl, { via: "frame", status: end.status }, end.error);
   }
   if (end.kind === "error-frame" && end.status === 400) {
     return new MastodonSubscriptionError(options.instanceUrl, describeMastodonStream(options.stream), end.error);

@@ -5,13 +5,27 @@
  * back to v1's `urls.streaming_api` and `uri` on older servers.
  */
 import { createRestAPIClient } from "masto";
+import { httpStatus, networkFailure } from "./network-failure.ts";
 
 export class StreamingUrlError extends Error {
   readonly code = "STREAMING_URL_UNKNOWN";
+  /** The server could not be reached, or was briefly unwell: asking again later may work. */
+  readonly transient: boolean;
 
   constructor(instanceUrl: string, options: { cause: unknown }) {
-    super(`could not find the streaming API of ${instanceUrl}: is it a Mastodon server? (MASTODON_STREAMING_URL skips discovery)`, options);
+    const failure = networkFailure(options.cause);
+    const status = httpStatus(options.cause);
+    const busy = status !== undefined && (status === 429 || status >= 500);
+    super(
+      failure !== undefined
+        ? `could not reach ${instanceUrl}: ${failure.description}`
+        : busy
+          ? `${instanceUrl} answered HTTP ${status} when asked for its streaming API`
+          : `could not find the streaming API of ${instanceUrl}: is it a Mastodon server? (${(options.cause as Error).message}; MASTODON_STREAMING_URL skips discovery)`,
+      options,
+    );
     this.name = "StreamingUrlError";
+    this.transient = failure?.transient ?? busy;
   }
 }
 
@@ -27,6 +41,8 @@ export async function discoverInstance(instanceUrl: string): Promise<DiscoveredI
     const instance = await rest.v2.instance.fetch();
     return { streamingUrl: instance.configuration.urls.streaming, domain: instance.domain };
   } catch (v2Error) {
+    // Unreachable is unreachable: the older endpoint would fail the same way.
+    if (networkFailure(v2Error) !== undefined) throw new StreamingUrlError(instanceUrl, { cause: v2Error });
     try {
       const legacy = await rest.v1.instance.fetch();
       return { streamingUrl: legacy.urls.streamingApi, domain: legacy.uri };
