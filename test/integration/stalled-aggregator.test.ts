@@ -27,24 +27,28 @@ describe("an aggregator stalled past INGEST_IDLE_TIMEOUT", () => {
       { host: "127.0.0.1", port: serve.ingestPort, maxQueueLines: 100_000, maxQueueBytes: 16 * 1024 ** 2, backoff: { baseMs: 10, capMs: 50 } },
       silentLogger,
     );
-    const counted = async (): Promise<number> => (await serve.top("complete")).find((entry) => entry.tag === "stall")?.count ?? 0;
+    let last = 0;
+    const counted = async (): Promise<number> => {
+      last = (await serve.top("complete")).find((entry) => entry.tag === "stall")?.count ?? 0;
+      return last;
+    };
     try {
       for (let i = 0; i < BEFORE; i++) sender.send(encodePlainLine(["stall"]));
-      await waitFor(async () => (await counted()) === BEFORE, 30_000, () => `before the stall: ${sender.stats.sent} sent`);
+      await waitFor(async () => (await counted()) === BEFORE, 30_000, () => `before the stall: ${last} of ${BEFORE} counted`);
 
       serve.child.kill("SIGSTOP");
       for (let i = 0; i < DURING; i++) sender.send(encodePlainLine(["stall"]));
       // The stall itself: longer than the idle timeout, so that its timer is due on resumption.
       await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS * 2.5));
       serve.child.kill("SIGCONT");
-      await waitFor(async () => (await counted()) >= BEFORE + DURING, 30_000, () => `after the stall: counted ${BEFORE + DURING}?`);
+      await waitFor(async () => (await counted()) >= BEFORE + DURING, 30_000, () => `after the stall: ${last} of ${BEFORE + DURING} counted`);
       expect(await counted()).toBe(BEFORE + DURING);
 
       // Now truly idle: the aggregator closes the connection in order, the sender reconnects and
       // sends what comes next on the new connection.
       await waitFor(() => sender.stats.connects === 2 && sender.stats.connected, 30_000, () => "no reconnection after the idle close");
       for (let i = 0; i < AFTER; i++) sender.send(encodePlainLine(["stall"]));
-      await waitFor(async () => (await counted()) >= BEFORE + DURING + AFTER, 30_000, () => "after the reconnection");
+      await waitFor(async () => (await counted()) >= BEFORE + DURING + AFTER, 30_000, () => `after the reconnection: ${last} of ${BEFORE + DURING + AFTER} counted`);
       expect(await serve.top("complete")).toEqual(ranked({ stall: BEFORE + DURING + AFTER }));
       expect(sender.stats).toMatchObject({ sent: BEFORE + DURING + AFTER, dropped: 0, unconfirmed: 0, queued: 0 });
     } finally {
