@@ -4,10 +4,10 @@
  * reason and dropped; it never throws into the event loop and never disturbs the lines around it.
  *
  * What one peer can cost is bounded: at most `maxConnections` connections at once (more are
- * refused at once), one pending line of at most `maxLineBytes` each (see line-splitter.ts), that
- * line finished within `lineTimeoutMs`, and a connection that sends nothing for `idleTimeoutMs` is
- * closed. The intake writes nothing to a
- * connection it serves, so a peer that sends without reading cannot make it buffer anything.
+ * refused at once), one pending line of at most `maxLineBytes` each (see line-splitter.ts), to be
+ * finished within `lineTimeoutMs`, and a connection that sends nothing for `idleTimeoutMs` is
+ * closed. The intake writes nothing to a connection it serves, so a peer that sends without
+ * reading cannot make it buffer anything.
  */
 import net from "node:net";
 import { once } from "node:events";
@@ -146,8 +146,11 @@ export async function startLineIntake(
       closing = true;
       clearTimeout(lineDeadline);
       const count = stats.closedConnection(reason);
-      if (reason === "idle-timeout") log.info({ peer, idleTimeoutMs: options.idleTimeoutMs, count }, "ingest connection idle: closing it");
-      else if (worthLogging(count)) log.warn({ peer, lineTimeoutMs, count }, "ingest connection left a line unfinished: closing it");
+      // Logged at the 1st, 10th, 100th...: a crowd of silent or trickling peers is not a line each.
+      if (worthLogging(count)) {
+        if (reason === "idle-timeout") log.info({ peer, idleTimeoutMs: options.idleTimeoutMs, count }, "ingest connection idle: closing it");
+        else log.warn({ peer, lineTimeoutMs, count }, "ingest connection left a line unfinished: closing it");
+      }
       if (reason === "line-timeout") {
         // A line that never ends is not counted, nor anything sent after it.
         state = "refused";
