@@ -55,7 +55,7 @@ export class ExpiringMap<K, V> {
       return;
     }
     this.#slots.set(key, { value, since: now });
-    if (this.#slots.size > this.#limits.maxEntries) this.#evictOldest();
+    if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
   }
 
   /** Removes the key and returns what it held. */
@@ -84,7 +84,7 @@ export class ExpiringMap<K, V> {
     if (this.#slots.size > 0) throw new RangeError("load fills an empty map only");
     for (const { key, value, since } of entries) {
       this.#slots.set(key, { value, since });
-      if (this.#slots.size > this.#limits.maxEntries) this.#evictOldest();
+      if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
     }
   }
 
@@ -97,7 +97,7 @@ export class ExpiringMap<K, V> {
     const oldest = now - this.#limits.maxAgeMs;
     for (const slot of this.#slots.values()) {
       if (slot.since > oldest) return;
-      this.#evictOldest();
+      this.evictOldest();
     }
   }
 
@@ -110,9 +110,5 @@ export class ExpiringMap<K, V> {
     this.#evicted++;
     this.#onEvict?.(key, slot.value);
     return true;
-  }
-
-  #evictOldest(): void {
-    this.evictOldest();
   }
 }
