@@ -10,7 +10,7 @@
  * (tag-bytes.ts), so the sketch takes that hash instead of a string, adding a few integer
  * operations per newly admitted name and no allocation; the npm sketches take strings (a string
  * per name on the hot path) and hash them again, and the most used one (bloom-filters) has had
- * estimates that were plainly wrong (Callidon/bloom-filters#69).
+ * estimates that were plainly wrong (https://github.com/Callidon/bloom-filters/issues/69).
  *
  * 2^14 one-byte registers: 16 KiB, standard error 1.04 / sqrt(2^14) = 0.81 %. With 32-bit hashes,
  * collisions start to bias the estimate low only in the hundreds of millions of names.
