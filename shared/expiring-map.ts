@@ -27,11 +27,14 @@ export interface AgedEntry<K, V> {
 export class ExpiringMap<K, V> {
   readonly #limits: ExpiringMapLimits;
   readonly #slots = new Map<K, Slot<V>>();
+  readonly #onEvict: ((key: K, value: V) => void) | undefined;
   #evicted = 0;
 
-  constructor(limits: ExpiringMapLimits) {
+  /** `onEvict` hears of every entry forgotten for age or room (not of those taken). */
+  constructor(limits: ExpiringMapLimits, onEvict?: (key: K, value: V) => void) {
     if (!(limits.maxEntries >= 1) || !(limits.maxAgeMs > 0)) throw new RangeError("an expiring map needs maxEntries >= 1 and maxAgeMs > 0");
     this.#limits = limits;
+    this.#onEvict = onEvict;
   }
 
   get(key: K, now: number): V | undefined {
@@ -52,7 +55,7 @@ export class ExpiringMap<K, V> {
       return;
     }
     this.#slots.set(key, { value, since: now });
-    if (this.#slots.size > this.#limits.maxEntries) this.#evictOldest();
+    if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
   }
 
   /** Removes the key and returns what it held. */
@@ -81,7 +84,7 @@ export class ExpiringMap<K, V> {
     if (this.#slots.size > 0) throw new RangeError("load fills an empty map only");
     for (const { key, value, since } of entries) {
       this.#slots.set(key, { value, since });
-      if (this.#slots.size > this.#limits.maxEntries) this.#evictOldest();
+      if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
     }
   }
 
@@ -94,14 +97,18 @@ export class ExpiringMap<K, V> {
     const oldest = now - this.#limits.maxAgeMs;
     for (const slot of this.#slots.values()) {
       if (slot.since > oldest) return;
-      this.#evictOldest();
+      this.evictOldest();
     }
   }
 
-  #evictOldest(): void {
-    const first = this.#slots.keys().next();
-    if (first.done === true) return;
-    this.#slots.delete(first.value);
+  /** Forgets the oldest entry, for a bound the map does not know of (e.g. bytes); false when empty. */
+  evictOldest(): boolean {
+    const first = this.#slots.entries().next();
+    if (first.done === true) return false;
+    const [key, slot] = first.value;
+    this.#slots.delete(key);
     this.#evicted++;
+    this.#onEvict?.(key, slot.value);
+    return true;
   }
 }

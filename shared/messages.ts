@@ -79,8 +79,13 @@ export const statsSchema = z.object({
   lines: count,
   /** Hashtag occurrences counted since start. */
   tags: count,
-  /** Distinct tags seen since start. */
+  /** Distinct tags seen since start: exact, unless `distinctEstimated`. */
   distinct: count,
+  /**
+   * Present, true, once the aggregator has seen more distinct tags than its capacity: `distinct` is
+   * then an estimate (HyperLogLog, standard error 0.81 %), to be shown as such (e.g. "≈").
+   */
+  distinctEstimated: z.literal(true).optional(),
   /** Lines refused at the intake (malformed, invalid UTF-8, no valid tag...). */
   rejected: count,
   /** Ingest connections open right now. */

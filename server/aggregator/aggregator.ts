@@ -8,7 +8,7 @@ import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
-import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
+import { DEFAULT_POST_MEMORY, DEFAULT_POST_MEMORY_BYTES } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
@@ -41,7 +41,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "capacity" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "postMemoryBytes" | "capacity" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -52,7 +52,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   const startedAt = clock();
   const partsOptions: PartsOptions = {
     engine: { windows: config.windows, topN: config.topN, ...(config.capacity !== undefined && { capacity: config.capacity }) },
-    postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
+    postMemory: { ...(config.postMemory ?? DEFAULT_POST_MEMORY), maxBytes: config.postMemoryBytes ?? DEFAULT_POST_MEMORY_BYTES },
     clock,
   };
   const windows = windowNames(config.windows);

@@ -8,10 +8,16 @@ import { z } from "zod";
 import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import type { BackoffPolicy } from "../../shared/backoff.ts";
 import { parseBlockedAccounts, parseBlockedInstances, parseBlockedTags, parseLanguages, type PostFilterSettings } from "./post-filters.ts";
-import { checked, duration, positiveInt, wholeNumber } from "./variable-types.ts";
+import { byteSize, checked, duration, positiveInt, wholeNumber } from "./variable-types.ts";
 
 /** How long the aggregator and the ingestor remember a post (for edits, deletions and duplicates). */
 export const DEFAULT_POST_MEMORY: ExpiringMapLimits = { maxEntries: 100_000, maxAgeMs: 3_600_000 };
+
+/**
+ * The aggregator's post memory by estimated bytes: 100,000 posts with a long `uri` and a dozen tags
+ * each fit, and a writer sending many tags per post cannot make it grow past it.
+ */
+export const DEFAULT_POST_MEMORY_BYTES = 64 * 1024 ** 2;
 
 /** CLI flag -> environment variable it overrides. */
 export const INGEST_FLAGS = {
@@ -30,6 +36,7 @@ export const ingestVariables = {
   RECONNECT_CAP: duration("RECONNECT_CAP", { min: 1, max: 3_600_000, text: "1ms and 1 hour" }).default(30_000),
   POST_MEMORY: duration("POST_MEMORY", { min: 1000, max: 7 * 86_400_000, text: "1s and 7 days" }).default(DEFAULT_POST_MEMORY.maxAgeMs),
   POST_MEMORY_ENTRIES: positiveInt(DEFAULT_POST_MEMORY.maxEntries, 10_000_000),
+  POST_MEMORY_BYTES: byteSize("POST_MEMORY_BYTES", { min: 1024 ** 2, max: 64 * 1024 ** 3, text: "1MiB and 64GiB" }).default(DEFAULT_POST_MEMORY_BYTES),
   FILTER_LANGUAGES: checked(parseLanguages).optional(),
   FILTER_BLOCK_TAGS: checked(parseBlockedTags).default({ blockedTags: [], blockedTagPatterns: [] }),
   FILTER_BLOCK_ACCOUNTS: checked(parseBlockedAccounts).default([]),
@@ -49,6 +56,8 @@ export interface IngestSettings {
   /** Capped, jittered backoff of every reconnection (Mastodon and aggregator). */
   readonly reconnect: BackoffPolicy;
   readonly postMemory: ExpiringMapLimits;
+  /** Most estimated bytes of the aggregator's post memory; beyond, the oldest posts are forgotten. */
+  readonly postMemoryBytes: number;
   readonly filters: PostFilterSettings;
   /** Where the ingestor writes: the aggregator (default) or any reader of its own port (`--listen`). */
   readonly output: { readonly listenPort: number | undefined; readonly format: "json" | "plain" };
@@ -66,6 +75,7 @@ export function ingestSettings(values: IngestVariables, problems: string[]): Ing
   return {
     reconnect: { baseMs: values.RECONNECT_BASE, capMs: values.RECONNECT_CAP },
     postMemory: { maxEntries: values.POST_MEMORY_ENTRIES, maxAgeMs: values.POST_MEMORY },
+    postMemoryBytes: values.POST_MEMORY_BYTES,
     filters: {
       languages: values.FILTER_LANGUAGES,
       ...values.FILTER_BLOCK_TAGS,

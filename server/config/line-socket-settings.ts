@@ -22,6 +22,8 @@ export const lineSocketVariables = {
   INGEST_QUEUE_BYTES: byteSize("INGEST_QUEUE_BYTES", { min: 1024, max: 8 * 1024 ** 3, text: "1KiB and 8GiB" }).default(DEFAULT_QUEUE_BYTES),
   INGEST_MAX_CONNECTIONS: positiveInt(64, 10_000),
   INGEST_IDLE_TIMEOUT: duration("INGEST_IDLE_TIMEOUT", { min: 1000, max: 86_400_000, text: "1s and 1 day" }).default(300_000),
+  // A line of the protocol is one write of the ingestor: any real sender finishes it in milliseconds.
+  INGEST_LINE_TIMEOUT: duration("INGEST_LINE_TIMEOUT", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
   // Sent as one word on the first line, and long enough that guessing it is hopeless.
   INGEST_TOKEN: z
     .string()
@@ -44,6 +46,8 @@ export interface LineSocketSettings {
   readonly maxConnections: number;
   /** The aggregator closes a connection that has sent nothing for this long. */
   readonly idleTimeoutMs: number;
+  /** The aggregator closes a connection that holds a started line this long without finishing it. */
+  readonly lineTimeoutMs: number;
   /** Required as `AUTH <token>` at the start of every connection, when set. Never logged. */
   readonly token: string | undefined;
 }
@@ -73,6 +77,7 @@ export function lineSocketSettings(values: LineSocketVariables, problems: string
     queueBytes: values.INGEST_QUEUE_BYTES,
     maxConnections: values.INGEST_MAX_CONNECTIONS,
     idleTimeoutMs: values.INGEST_IDLE_TIMEOUT,
+    lineTimeoutMs: values.INGEST_LINE_TIMEOUT,
     token: values.INGEST_TOKEN,
   };
 }

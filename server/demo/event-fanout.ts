@@ -13,6 +13,12 @@ export interface StreamingStats {
   readonly droppedWhileSilent: number;
 }
 
+/** How long each kind of status event is held back before it goes out. */
+export interface EventDelays {
+  readonly updateMs: number;
+  readonly statusUpdateMs: number;
+}
+
 export class EventFanout {
   private readonly pending = new Set<NodeJS.Timeout>();
   private counters = { published: 0, framesSent: 0, droppedWhileSilent: 0 };
@@ -20,8 +26,8 @@ export class EventFanout {
   constructor(
     private readonly sessions: ReadonlySet<StreamingSession>,
     private readonly isSilent: () => boolean,
-    /** Holds `update`/`status.update` back this long while `delete` goes out at once. */
-    private readonly updateDelayMs: number,
+    /** Holds `update` and `status.update` back, each by its own delay, while `delete` goes out at once. */
+    private readonly delays: EventDelays,
   ) {}
 
   /** Returns how many subscriptions the event matched when published (0 while silent). */
@@ -34,16 +40,18 @@ export class EventFanout {
     const keys = new Set(channelsForStatus(event.status));
     let matched = 0;
     for (const session of this.sessions) matched += session.matching(keys, event.event, event.status.language);
-    if (event.event === "delete" || this.updateDelayMs <= 0) {
+    const delayMs = event.event === "update" ? this.delays.updateMs : event.event === "status.update" ? this.delays.statusUpdateMs : 0;
+    if (delayMs <= 0) {
       this.deliver(keys, event);
       return matched;
     }
-    // Mastodon checks blocks and filters for updates asynchronously but passes deletes straight
-    // through, which is how a delete can overtake its update on the wire.
+    // Mastodon checks blocks and filters for `update` and `status.update` asynchronously, each
+    // event in its own query, but passes deletes straight through: a delete can overtake its
+    // update, and an edit its post, on the wire.
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       this.deliver(keys, event);
-    }, this.updateDelayMs);
+    }, delayMs);
     this.pending.add(timer);
     return matched;
   }

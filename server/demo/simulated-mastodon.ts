@@ -33,6 +33,11 @@ export interface SimulatedMastodonOptions {
   readonly pingIntervalMs?: number;
   /** Delay for `update`/`status.update` frames only, so a quick `delete` overtakes them. Default 0. */
   readonly updateDelayMs?: number;
+  /**
+   * Delay for `status.update` frames, when it should differ from `updateDelayMs`: shorter, an edit
+   * overtakes its post, as Mastodon's streaming server can let it. Default `updateDelayMs`.
+   */
+  readonly statusUpdateDelayMs?: number;
   /** The simulated user's `chosen_languages`: other languages are filtered out. Default null (all). */
   readonly chosenLanguages?: readonly string[] | null;
   /** The OAuth scopes of the accepted token. Default `["read"]`. */
@@ -79,7 +84,7 @@ export async function startSimulatedMastodon(options: SimulatedMastodonOptions =
     port: options.streamingPort ?? 0,
     token,
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
-    updateDelayMs: options.updateDelayMs ?? 0,
+    delays: { updateMs: options.updateDelayMs ?? 0, statusUpdateMs: options.statusUpdateDelayMs ?? options.updateDelayMs ?? 0 },
     chosenLanguages: options.chosenLanguages ?? null,
     tokenScopes: { scopes: options.tokenScopes ?? ["read"], scopedPublicStreams: options.scopedPublicStreams ?? false },
     logger,

@@ -14,7 +14,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 
 import type { DemoLogger } from "./demo-logger.ts";
-import { EventFanout, type StreamingStats } from "./event-fanout.ts";
+import { EventFanout, type EventDelays, type StreamingStats } from "./event-fanout.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { closeServer, listen } from "./listening.ts";
 import { paramsFromQuery } from "./stream-channels.ts";
@@ -33,8 +33,8 @@ export interface StreamingEndpointOptions {
   readonly port: number;
   readonly token: string;
   readonly pingIntervalMs: number;
-  /** Holds `update`/`status.update` back this long while `delete` goes out at once. */
-  readonly updateDelayMs: number;
+  /** Holds `update` and `status.update` back, each by its own delay, while `delete` goes out at once. */
+  readonly delays: EventDelays;
   readonly chosenLanguages: readonly string[] | null;
   readonly tokenScopes: TokenScopes;
   readonly logger: DemoLogger;
@@ -54,7 +54,7 @@ export class StreamingEndpoint {
 
   constructor(private readonly options: StreamingEndpointOptions) {
     this.boundPort = options.port;
-    this.fanout = new EventFanout(this.sessions, () => this.silent, options.updateDelayMs);
+    this.fanout = new EventFanout(this.sessions, () => this.silent, options.delays);
     this.wss.on("headers", (headers, request) => {
       headers.push(`X-Request-Id: ${this.requestIds.get(request) ?? randomUUID()}`);
     });

@@ -104,7 +104,7 @@ export async function startIngestor(options: IngestorOptions): Promise<Ingestor>
     stats.sampleRates(Date.now());
     if (format === "json") output.sendIfConnected(encodeStatsLine(report()));
   });
-  every(options.reportEveryMs ?? 30_000, () => log.info({ ...report(), skipped: Object.fromEntries(stats.skipped) }, "ingest progress"));
+  every(options.reportEveryMs ?? 30_000, () => log.info({ ...report(), unconfirmed: output.stats.unconfirmed ?? 0, skipped: Object.fromEntries(stats.skipped) }, "ingest progress"));
 
   // Like the textbook's streamer, a listening ingestor starts streaming once someone reads.
   const readerReady = output instanceof LineServer ? Promise.race([output.waitForReader(), aborted(abort.signal)]) : Promise.resolve();

@@ -131,6 +131,7 @@ describe("staying connected, memory, record and replay, output", () => {
     expect(config.mastodon.silenceTimeoutMs).toBe(75_000);
     expect(config.reconnect).toEqual({ baseMs: 250, capMs: 30_000 });
     expect(config.postMemory).toEqual({ maxEntries: 100_000, maxAgeMs: 3_600_000 });
+    expect(config.postMemoryBytes).toBe(64 * 1024 * 1024);
     expect(config.output).toEqual({ listenPort: undefined, format: "json" });
     expect(config.record).toBeUndefined();
     expect(config.replay).toBeUndefined();
@@ -145,6 +146,8 @@ describe("staying connected, memory, record and replay, output", () => {
     expect(tuned.mastodon.silenceTimeoutMs).toBe(120_000);
     expect(tuned.reconnect).toEqual({ baseMs: 1000, capMs: 60_000 });
     expect(tuned.postMemory).toEqual({ maxEntries: 5000, maxAgeMs: 21_600_000 });
+    expect(loadConfig({ env: { POST_MEMORY_BYTES: "256MiB" } }).postMemoryBytes).toBe(256 * 1024 * 1024);
+    expect(problems({ env: { POST_MEMORY_BYTES: "1KiB" } })).toHaveLength(1);
   });
 
   it("refuses contradictions and values out of range", () => {

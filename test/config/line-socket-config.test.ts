@@ -6,7 +6,7 @@ import { configProblems } from "../support/config-problems.ts";
 const problems = (env: Record<string, string>): readonly string[] => configProblems({ env });
 
 describe("line socket settings", () => {
-  it("has documented defaults: loopback, 64 connections, 5 minutes idle, 64 MiB queue, no token", () => {
+  it("has documented defaults: loopback, 64 connections, 5 minutes idle, 30 s to finish a line, 64 MiB queue, no token", () => {
     expect(loadConfig({}).ingest).toEqual({
       host: "127.0.0.1",
       port: 9876,
@@ -14,8 +14,11 @@ describe("line socket settings", () => {
       queueBytes: 64 * 1024 * 1024,
       maxConnections: 64,
       idleTimeoutMs: 300_000,
+      lineTimeoutMs: 30_000,
       token: undefined,
     });
+    expect(loadConfig({ env: { INGEST_LINE_TIMEOUT: "5s" } }).ingest.lineTimeoutMs).toBe(5000);
+    expect(problems({ INGEST_LINE_TIMEOUT: "10ms" })).toHaveLength(1);
     expect(loadConfig({}).http.wsMaxBufferedBytes).toBe(4 * 1024 * 1024);
   });
 

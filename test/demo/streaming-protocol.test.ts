@@ -134,4 +134,17 @@ describe("what reaches which stream", () => {
     const events = [await frames.next(), await frames.next()].map((frame) => (JSON.parse(frame) as { event: string }).event);
     expect(events).toEqual(["delete", "update"]);
   });
+
+  it("lets an edit overtake its post when posts are held back longer than edits", async () => {
+    const { server, frames } = await connected({ updateDelayMs: 40, statusUpdateDelayMs: 0 }, "?stream=public");
+    await server.waitForSubscription(["public"]);
+    const status = craftStatus({ id: "31", acct: "alice", tags: ["first"] });
+
+    server.publish({ event: "update", status });
+    server.publish({ event: "status.update", status: { ...status, tags: [] } });
+    server.publish({ event: "delete", status });
+
+    const events = [await frames.next(), await frames.next(), await frames.next()].map((frame) => (JSON.parse(frame) as { event: string }).event);
+    expect(events).toEqual(["status.update", "delete", "update"]);
+  });
 });

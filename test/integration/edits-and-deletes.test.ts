@@ -37,6 +37,25 @@ describe("edits", () => {
     const snapshot = await tickUntil(h, (s) => s.stats.lines === 1);
     expect(countsIn(snapshot)).toEqual({ a: 1 });
   });
+
+  it("counts posts whose edit overtook them with their edited tags", async () => {
+    const h = await harness();
+    // Posts are held back 150 ms, edits go out at once: every edit arrives before its post.
+    const server = await simulatedMastodon({ updateDelayMs: 150, statusUpdateDelayMs: 0 });
+    const ing = await ingestor([server], h.aggregator.intake.port);
+    const pairs = 200;
+    for (let i = 0; i < pairs; i++) {
+      server.publish({ event: "update", status: status(String(i), [`before${i % 10}`, "kept"]) });
+      server.publish({ event: "status.update", status: status(String(i), [`after${i % 10}`, "kept"]) });
+    }
+    await waitUntil(() => ing.stats.statuses === pairs && ing.stats.edits === pairs);
+    expect(Object.fromEntries(ing.stats.skipped)).toEqual({ unseen: pairs });
+    const snapshot = await tickUntil(h, (s) => s.stats.lines === pairs);
+    const expected: Record<string, number> = { kept: pairs };
+    for (let k = 0; k < 10; k++) expected[`after${k}`] = pairs / 10;
+    for (const window of ["15m", "complete"]) expect(countsIn(snapshot, window)).toEqual(expected);
+    expect(h.aggregator.posts.stats).toMatchObject({ held: pairs, edits: 0, unknown: 0 });
+  });
 });
 
 describe("deletes", () => {

@@ -42,4 +42,21 @@ describe("ExpiringMap", () => {
     expect(() => new ExpiringMap({ maxEntries: 0, maxAgeMs: 1 })).toThrow(RangeError);
     expect(() => new ExpiringMap({ maxEntries: 1, maxAgeMs: 0 })).toThrow(RangeError);
   });
+
+  it("tells of every entry forgotten for age or room, and evicts the oldest on demand", () => {
+    const forgotten: string[] = [];
+    const map = new ExpiringMap<string, number>({ maxEntries: 2, maxAgeMs: 100 }, (key, value) => forgotten.push(`${key}=${value}`));
+    map.set("a", 1, 0);
+    map.set("b", 2, 10);
+    map.set("c", 3, 20);
+    expect(forgotten).toEqual(["a=1"]);
+    expect(map.take("b", 30)).toBe(2);
+    expect(map.evictOldest()).toBe(true);
+    expect(forgotten).toEqual(["a=1", "c=3"]);
+    expect(map.evictOldest()).toBe(false);
+    map.set("d", 4, 40);
+    expect(map.get("d", 140)).toBeUndefined();
+    expect(forgotten).toEqual(["a=1", "c=3", "d=4"]);
+    expect(map.evicted).toBe(3);
+  });
 });

@@ -43,6 +43,7 @@ export interface HarnessOptions {
   /** Line intake limits and token (defaults as in production: 64 connections, 5 min, none). */
   readonly ingestMaxConnections?: number;
   readonly ingestIdleTimeoutMs?: number;
+  readonly ingestLineTimeoutMs?: number;
   readonly ingestToken?: string;
   /** Where the aggregator and the app log (default: nowhere). */
   readonly log?: Logger;
@@ -62,6 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         token: options.ingestToken,
         ...(options.ingestMaxConnections !== undefined && { maxConnections: options.ingestMaxConnections }),
         ...(options.ingestIdleTimeoutMs !== undefined && { idleTimeoutMs: options.ingestIdleTimeoutMs }),
+        ...(options.ingestLineTimeoutMs !== undefined && { lineTimeoutMs: options.ingestLineTimeoutMs }),
       }),
       triggerMs: options.triggerMs ?? 10_000,
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],

@@ -9,6 +9,7 @@ export function testLineSocket(overrides: Partial<LineSocketSettings> = {}): Lin
     queueBytes: 1024 * 1024,
     maxConnections: 64,
     idleTimeoutMs: 300_000,
+    lineTimeoutMs: 30_000,
     token: undefined,
     ...overrides,
   };

@@ -39,8 +39,10 @@ export interface EngineCounters {
   readonly lines: number;
   /** Tag occurrences ingested. */
   readonly tags: number;
-  /** Distinct tags seen: exact while they fit the capacity; past it, names admitted (a tag evicted and seen again counts again). */
+  /** Distinct tags seen: exact while they fit the capacity; past it, an estimate (see tag-capacity.ts). */
   readonly distinct: number;
+  /** Present, true, once `distinct` is an estimate. */
+  readonly distinctEstimated?: true;
 }
 
 export interface TickResult {
@@ -137,6 +139,7 @@ export class CountingEngine {
   #load(state: EngineState): void {
     this.#capacity?.load(state.admissions, state.summary);
     this.#interner.load(state.names);
+    this.#capacity?.loaded(state.summary);
     this.#rows.ensure(this.#interner.idLimit);
     this.#loadBuckets(state.windows);
     state.windows.forEach((saved, index) => {
@@ -310,7 +313,13 @@ export class CountingEngine {
   }
 
   #counters(): EngineCounters {
-    return { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
+    const capacity = this.#capacity;
+    return {
+      lines: this.#lines,
+      tags: this.#tags,
+      distinct: capacity?.distinct ?? this.#interner.size,
+      ...(capacity?.distinctEstimated === true && { distinctEstimated: true }),
+    };
   }
 
   #result(epoch: number, at: number): TickResult {

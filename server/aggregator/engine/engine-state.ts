@@ -30,7 +30,7 @@ export interface EngineState {
   readonly open: { readonly ids: Uint32Array; readonly deltas: Float64Array };
   /** Retractions waiting for the next tick, as (id, epoch) pairs. */
   readonly retractions: Float64Array;
-  readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number };
+  readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number; readonly distinctSketch?: Uint8Array };
 }
 
 /**

@@ -3,8 +3,14 @@
  * interner's names, the count rows and the windows. Dormant, and free, until the held names first
  * outgrow the capacity; from then on a name first seen in an interval is admitted at the floor, and
  * the smallest all-time estimates leave until the capacity is met again.
+ *
+ * Once active, the distinct names seen can no longer be counted: a name evicted and seen again is
+ * admitted again. They are then estimated by a HyperLogLog sketch (distinct-sketch.ts) of every
+ * name held at activation and every name admitted since: one hash per admission, none per
+ * occurrence, and a name admitted twice is not counted twice.
  */
 import type { BucketLog } from "./bucket-log.ts";
+import { DistinctSketch } from "./distinct-sketch.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
 import { SlidingWindow } from "./sliding-window.ts";
@@ -14,6 +20,8 @@ import type { TopTracker } from "./top-tracker.ts";
 
 export interface TagCapacityState extends SpaceSavingState {
   readonly evictedSinceSweep: number;
+  /** The distinct-names sketch's registers; absent from checkpoints made before it. */
+  readonly distinctSketch?: Uint8Array;
 }
 
 export class TagCapacity {
@@ -27,6 +35,10 @@ export class TagCapacity {
   #evictedSinceSweep = 0;
   /** Names admitted up to the last tick, once active. */
   #admissions = 0;
+  /** Every name seen, once active (see the file comment). */
+  #sketch: DistinctSketch | undefined;
+  /** The sketch's estimate as of the last admissions. */
+  #estimate = 0;
 
   /** `log`: the buckets the sliding windows hold, if any. */
   constructor(capacity: number, interner: TagInterner, rows: CountRows, estimates: number, log: BucketLog | undefined, trackers: readonly TopTracker[]) {
@@ -44,10 +56,13 @@ export class TagCapacity {
     if (!summary.active) return;
     const admitted = this.#interner.takeAdmitted();
     this.#admissions += admitted.length;
+    const sketch = this.#sketch;
     for (const id of admitted) {
       summary.admit(id, epoch);
+      sketch?.add(this.#interner.hashOf(id));
       if (summary.floor > 0) this.#rows.addTotal(id, this.#estimates, summary.floor);
     }
+    if (admitted.length > 0) this.#updateEstimate();
   }
 
   /** Beyond the capacity, the smallest all-time estimates leave. */
@@ -59,6 +74,11 @@ export class TagCapacity {
       for (let id = 0, at = 0; id < this.#interner.idLimit; id++) if (this.#interner.holds(id)) held[at++] = id;
       summary.activate(held, this.#rows.view(this.#estimates));
       this.#admissions = held.length;
+      // Nothing has left yet: the names held are every name seen so far.
+      const sketch = new DistinctSketch();
+      for (const id of held) sketch.add(this.#interner.hashOf(id));
+      this.#sketch = sketch;
+      this.#updateEstimate();
       this.#startTracking();
     }
     const evicted = summary.evict(this.#interner.size - summary.capacity, this.#rows.view(this.#estimates), epoch);
@@ -91,15 +111,30 @@ export class TagCapacity {
     return this.#summary.tenureOf(id);
   }
 
-  /** Distinct tags seen: held names while dormant (none ever left), names admitted once active. */
+  /**
+   * Distinct tags seen: exact while dormant (held names; none ever left), estimated once active
+   * (the sketch as of the last tick, and never fewer than the names held now).
+   */
   get distinct(): number {
-    return this.#summary.active ? this.#admissions + this.#interner.pendingAdmissions : this.#interner.size;
+    return this.#summary.active ? Math.max(this.#estimate, this.#interner.size) : this.#interner.size;
+  }
+
+  /** True once `distinct` is an estimate. */
+  get distinctEstimated(): boolean {
+    return this.#summary.active;
   }
 
   /** Admissions so far and the summary, when active; nothing while dormant. */
   exportState(): { admissions: number; summary?: TagCapacityState } {
     if (!this.#summary.active) return { admissions: 0 };
-    return { admissions: this.#admissions, summary: { ...this.#summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } };
+    return {
+      admissions: this.#admissions,
+      summary: {
+        ...this.#summary.exportState(this.#interner.idLimit),
+        evictedSinceSweep: this.#evictedSinceSweep,
+        ...(this.#sketch !== undefined && { distinctSketch: this.#sketch.exportState() }),
+      },
+    };
   }
 
   /** Takes over exported state; call before the interner loads its names. */
@@ -108,7 +143,25 @@ export class TagCapacity {
     this.#summary.load(state);
     this.#evictedSinceSweep = state.evictedSinceSweep;
     this.#admissions = admissions;
+    this.#sketch = new DistinctSketch(state.distinctSketch);
     this.#startTracking();
+  }
+
+  /**
+   * After the interner has loaded its names: a checkpoint from before the sketch existed gets one
+   * of the names held, the best that is left of what was seen.
+   */
+  loaded(state: TagCapacityState | undefined): void {
+    const sketch = this.#sketch;
+    if (state === undefined || sketch === undefined) return;
+    if (state.distinctSketch === undefined) {
+      for (let id = 0; id < this.#interner.idLimit; id++) if (this.#interner.holds(id)) sketch.add(this.#interner.hashOf(id));
+    }
+    this.#updateEstimate();
+  }
+
+  #updateEstimate(): void {
+    this.#estimate = this.#sketch?.estimate() ?? 0;
   }
 
   /** From the first eviction on: new names are remembered for admission, and ids can change tag. */

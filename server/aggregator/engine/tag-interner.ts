@@ -50,6 +50,12 @@ export class TagInterner {
     return this.#arena.name(id);
   }
 
+  /** The FNV-1a hash of a held id's name, as `internBytes` takes it. */
+  hashOf(id: number): number {
+    const start = this.#arena.startOf(id);
+    return hashBytes(this.#arena.bytes, start, start + this.#arena.lengthOf(id));
+  }
+
   /** True when `id` names a tag now (not released, not yet unassigned). */
   holds(id: number): boolean {
     return id < this.#limit && this.#arena.lengthOf(id) !== 0;

@@ -4,14 +4,16 @@
  * reason and dropped; it never throws into the event loop and never disturbs the lines around it.
  *
  * What one peer can cost is bounded: at most `maxConnections` connections at once (more are
- * refused at once), one pending line of at most `maxLineBytes` each (see line-splitter.ts), and a
- * connection that sends nothing for `idleTimeoutMs` is closed. The intake writes nothing to a
- * connection it serves, so a peer that sends without reading cannot make it buffer anything.
+ * refused at once), one pending line of at most `maxLineBytes` each (see line-splitter.ts), to be
+ * finished within `lineTimeoutMs`, and a connection that sends nothing for `idleTimeoutMs` is
+ * closed. The intake writes nothing to a connection it serves, so a peer that sends without
+ * reading cannot make it buffer anything.
  */
 import net from "node:net";
 import { once } from "node:events";
 import { MAX_LINE_BYTES, MAX_TAG_LENGTH, parseLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
 import type { Logger } from "../../log/logger.ts";
+import { ConnectionLog, DEFAULT_CONNECTION_LOG, type ConnectionLogOptions } from "./connection-log.ts";
 import { refuseConnection, worthLogging } from "./connection-refusal.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
 import { DEFAULT_AUTH_TIMEOUT_MS, IngestAuth, type AuthState } from "./ingest-auth.ts";
@@ -29,6 +31,11 @@ import type { PostLedger } from "../state/post-ledger.ts";
  */
 export const FAST_PATH_MAX_BYTES = MAX_TAG_LENGTH;
 
+export const DEFAULT_LINE_TIMEOUT_MS = 30_000;
+
+/** How long a connection closed for idleness or an unfinished line has to close its side. */
+export const CLOSE_GRACE_MS = 5000;
+
 export interface LineIntakeOptions {
   readonly host: string;
   readonly port: number;
@@ -42,6 +49,10 @@ export interface LineIntakeOptions {
   readonly authTimeoutMs?: number;
   /** Longest accepted line in bytes (default 64 KiB). */
   readonly maxLineBytes?: number;
+  /** A connection holding a started line this long without its newline is closed (default 30 s). */
+  readonly lineTimeoutMs?: number;
+  /** How many connections are logged one by one, and how often the rest are summed up. */
+  readonly connectionLog?: ConnectionLogOptions;
 }
 
 export interface LineIntake {
@@ -69,6 +80,9 @@ export async function startLineIntake(
   const auth = new IngestAuth(options.token);
   const counting: Counting = { posts, stats, reports, log };
   const sockets = new Set<net.Socket>();
+  const connectionLog = new ConnectionLog(log, options.connectionLog);
+  const summary = setInterval(() => connectionLog.flush(sockets.size), (options.connectionLog ?? DEFAULT_CONNECTION_LOG).intervalMs);
+  summary.unref();
 
   const refuse = (socket: net.Socket, peer: string, reason: ConnectionRefusal): void => {
     refuseConnection(socket, reason);
@@ -84,7 +98,7 @@ export async function startLineIntake(
       return;
     }
     sockets.add(socket);
-    log.info({ peer }, "ingest connection opened");
+    connectionLog.opened(peer);
 
     let state: AuthState = auth.initialState;
     const open = (): void => {
@@ -121,23 +135,88 @@ export async function startLineIntake(
       },
     });
 
+    // Deadlines (idle, unfinished line) are checked one turn of the event loop after their timer
+    // fires. After a stall (SIGSTOP, a suspended VM, a long GC) Node runs due timers before it reads
+    // the sockets: the deferral lets bytes that arrived meanwhile be read first, so a connection with
+    // unread data is never taken for idle or slow.
+    let chunks = 0;
+    let closing = false;
+    const closeFor = (reason: "idle-timeout" | "line-timeout"): void => {
+      if (closing || state === "refused") return;
+      closing = true;
+      clearTimeout(lineDeadline);
+      const count = stats.closedConnection(reason);
+      // Logged at the 1st, 10th, 100th...: a crowd of silent or trickling peers is not a line each.
+      if (worthLogging(count)) {
+        if (reason === "idle-timeout") log.info({ peer, idleTimeoutMs: options.idleTimeoutMs, count }, "ingest connection idle: closing it");
+        else log.warn({ peer, lineTimeoutMs, count }, "ingest connection left a line unfinished: closing it");
+      }
+      if (reason === "line-timeout") {
+        // A line that never ends is not counted, nor anything sent after it.
+        state = "refused";
+        socket.removeAllListeners("data");
+        socket.on("data", () => {});
+      }
+      // end(), not destroy(): closing with unread bytes would make the kernel reset the connection
+      // and throw them away. The peer reads the FIN and ends too; what it sent before is still read
+      // and counted (idle), and its own close tells it to queue the rest for its next connection.
+      socket.end();
+      const cutOff = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+      cutOff.unref();
+      socket.once("close", () => clearTimeout(cutOff));
+    };
+    const checkIdleSoon = (): void => {
+      const seen = chunks;
+      setImmediate(() => {
+        if (chunks === seen) closeFor("idle-timeout");
+      });
+    };
+
+    // A started line must end within lineTimeoutMs, or the connection is closed: a peer trickling a
+    // byte at a time (slowloris) would otherwise hold a connection slot for ever without being idle.
+    const lineTimeoutMs = options.lineTimeoutMs ?? DEFAULT_LINE_TIMEOUT_MS;
+    let lineDeadline: NodeJS.Timeout | undefined;
+    let lineDeadlineArmed = 0;
+    const onLineDeadline = (): void => {
+      const armed = lineDeadlineArmed;
+      // Bytes read meanwhile may end the line (then the deadline was cleared or moved); bytes that
+      // do not end it change nothing.
+      setImmediate(() => {
+        if (armed === lineDeadlineArmed && splitter.midLine) closeFor("line-timeout");
+      });
+    };
+
     socket.setTimeout(options.idleTimeoutMs);
-    socket.on("timeout", () => {
-      if (state === "refused") return;
-      const count = stats.closedConnection("idle-timeout");
-      log.info({ peer, idleTimeoutMs: options.idleTimeoutMs, count }, "ingest connection idle: closing it");
-      socket.destroy();
+    socket.on("timeout", checkIdleSoon);
+    socket.on("data", (chunk: Buffer) => {
+      chunks++;
+      const ended = splitter.linesEnded;
+      splitter.push(chunk);
+      if (!splitter.midLine) {
+        if (lineDeadline !== undefined) {
+          clearTimeout(lineDeadline);
+          lineDeadline = undefined;
+          lineDeadlineArmed++;
+        }
+      } else if (lineDeadline === undefined) {
+        lineDeadline = setTimeout(onLineDeadline, lineTimeoutMs);
+        lineDeadlineArmed++;
+      } else if (splitter.linesEnded !== ended) {
+        // A line ended and another began in this chunk: the new one gets the whole time.
+        lineDeadline.refresh();
+        lineDeadlineArmed++;
+      }
     });
-    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
     socket.on("end", () => {
       if (state !== "refused") splitter.end();
     });
     socket.on("close", () => {
       clearTimeout(authDeadline);
+      clearTimeout(lineDeadline);
       sockets.delete(socket);
       stats.disconnected(socket);
       reports.disconnected(socket);
-      log.info({ peer }, "ingest connection closed");
+      connectionLog.closed(peer);
     });
   });
 
@@ -152,9 +231,11 @@ export async function startLineIntake(
   return {
     address: { host: bound.address, port: bound.port },
     async close() {
+      clearInterval(summary);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
+      connectionLog.flush(0);
     },
   };
 }

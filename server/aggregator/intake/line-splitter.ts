@@ -29,6 +29,8 @@ export class LineSplitter {
   #pendingBytes = 0;
   /** True while skipping the tail of an over-long line. */
   #discarding = false;
+  /** Newlines seen so far: lines ended, whatever became of them. */
+  #ended = 0;
 
   constructor(maxLineBytes: number, sink: LineSink) {
     this.#maxLineBytes = maxLineBytes;
@@ -43,6 +45,7 @@ export class LineSplitter {
         this.#keep(chunk.subarray(start));
         return;
       }
+      this.#ended++;
       if (this.#discarding) {
         this.#discarding = false;
       } else if (this.#pendingBytes === 0) {
@@ -56,6 +59,16 @@ export class LineSplitter {
       this.#pendingBytes = 0;
       start = end + 1;
     }
+  }
+
+  /** How many lines have ended (at a newline) so far. */
+  get linesEnded(): number {
+    return this.#ended;
+  }
+
+  /** True while a line has begun and not ended: its bytes are kept, or being skipped. */
+  get midLine(): boolean {
+    return this.#discarding || this.#pendingBytes > 0;
   }
 
   /** The peer closed: a last line without its newline still counts. */

@@ -8,13 +8,12 @@
  * Pure: no I/O and no clock; the checkpoint edge (checkpointing.ts) reads and writes it.
  */
 import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
-import type { ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
-import { PostLedger, type PostLedgerState } from "./post-ledger.ts";
+import { PostLedger, type PostLedgerLimits, type PostLedgerState } from "./post-ledger.ts";
 import { TagHistory, type TagHistoryState } from "./tag-history.ts";
 
 export const AGGREGATOR_STATE_FORMAT = "tagstream-aggregator";
@@ -53,7 +52,7 @@ export interface AggregatorParts {
 
 export interface PartsOptions {
   readonly engine: Omit<EngineOptions, "now">;
-  readonly postMemory: ExpiringMapLimits;
+  readonly postMemory: PostLedgerLimits;
   /** The ledger's clock: post ages are wall time, so they keep running across a restart. */
   readonly clock: () => number;
 }

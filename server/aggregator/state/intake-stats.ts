@@ -4,8 +4,11 @@ import type { Source } from "../../../shared/messages.ts";
 
 export type IntakeRejectReason = RejectReason | FramingReject;
 
-/** Why the intake closed a connection: refused (the peer was told), or silent for too long. */
-export type ConnectionCloseReason = ConnectionRefusal | "idle-timeout";
+/**
+ * Why the intake closed a connection: refused (the peer was told), silent for too long, or a line
+ * begun and not finished in time.
+ */
+export type ConnectionCloseReason = ConnectionRefusal | "idle-timeout" | "line-timeout";
 
 /**
  * The refusal counts as plain data (connections are not state: they end with the process, and so

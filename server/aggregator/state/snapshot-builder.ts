@@ -36,6 +36,7 @@ export function buildSnapshot(
       lines: tick.counters.lines,
       tags: tick.counters.tags,
       distinct: tick.counters.distinct,
+      ...(tick.counters.distinctEstimated === true && { distinctEstimated: true as const }),
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
     },

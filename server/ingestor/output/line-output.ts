@@ -8,6 +8,8 @@ export interface LineOutputStats {
   readonly dropped: number;
   readonly queued: number;
   readonly connected: boolean;
+  /** Lines written on connections that then failed: they may or may not have been read. */
+  readonly unconfirmed?: number;
 }
 
 export interface LineOutput {

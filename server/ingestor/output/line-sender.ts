@@ -8,6 +8,17 @@
  *
  * The aggregator writes nothing back except `ERR <reason>` just before it refuses a connection; that
  * is logged (never the token), and reconnecting backs off as after a failed attempt.
+ *
+ * What TCP does and does not promise about lines already written:
+ * - The aggregator closes a connection it no longer wants with a FIN and goes on reading until ours.
+ *   Once its FIN arrives, nothing more is written to that socket (new lines wait in the queue for the
+ *   next connection); everything written before it is read, since our FIN follows it.
+ * - A line Node has not yet handed to the kernel when the connection fails was never sent: it goes
+ *   back to the front of the queue, in order.
+ * - A line handed to the kernel on a connection that then fails (reset, aggregator killed) may or
+ *   may not have been read: TCP acknowledges bytes to the kernel, not to the reader, and the line
+ *   socket has no acknowledgements of its own. Such lines are counted as `unconfirmed` and logged,
+ *   an upper bound of what may be lost, so that no loss is silent.
  */
 import net from "node:net";
 import { encodeAuthLine, parseRefusalLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
@@ -31,6 +42,21 @@ export interface LineSenderOptions {
 
 export interface LineSenderStats extends LineOutputStats {
   readonly connects: number;
+  /** Lines handed to the kernel on connections that then failed: they may not have been read. */
+  readonly unconfirmed: number;
+  /** Lines taken back from a failed connection before they left this process, and sent again. */
+  readonly resent: number;
+}
+
+/** The lines written to one connection, for what happens to them if it fails. */
+interface Connection {
+  /** Lines written and not yet handed to the kernel, oldest first (from `head`). */
+  readonly pending: string[];
+  head: number;
+  /** Lines handed to the kernel on this connection. */
+  flushed: number;
+  /** The aggregator closed its side in order (FIN): everything written before was read. */
+  ended: boolean;
 }
 
 export class LineSender implements LineOutput {
@@ -53,6 +79,9 @@ export class LineSender implements LineOutput {
   #dropped = 0;
   #droppedLogged = 0;
   #connects = 0;
+  #unconfirmed = 0;
+  #resent = 0;
+  #connection: Connection | undefined;
 
   constructor(options: LineSenderOptions, log: Logger) {
     this.#options = options;
@@ -75,13 +104,68 @@ export class LineSender implements LineOutput {
     if (!this.#connected || this.#queued > 0 || this.#socket === undefined) return false;
     // An aggregator that is up but not reading: hold lines in the bounded queue, not the socket's buffer.
     if (this.#socket.writableLength > this.#options.maxQueueBytes) return false;
-    this.#socket.write(line);
+    this.#write(this.#socket, line);
     this.#sent++;
     return true;
   }
 
+  /** Writes one line, keeping it until the kernel has it (see the file comment). */
+  #write(socket: net.Socket, line: string): void {
+    const connection = this.#connection;
+    if (connection === undefined) {
+      socket.write(line);
+      return;
+    }
+    connection.pending.push(line);
+    socket.write(line, (error) => {
+      if (error !== undefined && error !== null) return;
+      connection.head++;
+      connection.flushed++;
+      if (connection.head === connection.pending.length) {
+        connection.pending.length = 0;
+        connection.head = 0;
+      }
+    });
+  }
+
+  /**
+   * A connection is over: lines still in this process go back to the front of the queue; lines
+   * the kernel had are unconfirmed unless the aggregator ended the connection in order.
+   */
+  #settle(connection: Connection, hadError: boolean): void {
+    const unsent = connection.pending.slice(connection.head);
+    connection.pending.length = 0;
+    connection.head = 0;
+    if (hadError && !connection.ended && connection.flushed > 0) {
+      this.#unconfirmed += connection.flushed;
+      this.#log.warn(
+        { host: this.#options.host, port: this.#options.port, lines: connection.flushed, unconfirmed: this.#unconfirmed },
+        "aggregator connection failed: lines written on it may not all have been counted",
+      );
+    }
+    if (unsent.length === 0) return;
+    this.#sent -= unsent.length;
+    this.#resent += unsent.length;
+    const rest = this.#queue.slice(this.#queueHead);
+    const restSizes = this.#queueSizes.slice(this.#queueHead);
+    this.#queue = [];
+    this.#queueSizes = [];
+    this.#queueHead = 0;
+    this.#queuedBytes = 0;
+    for (const line of unsent) this.#enqueue(line);
+    for (const [index, line] of rest.entries()) this.#enqueue(line, restSizes[index]);
+  }
+
   get stats(): LineSenderStats {
-    return { sent: this.#sent, dropped: this.#dropped, queued: this.#queued, connects: this.#connects, connected: this.#connected };
+    return {
+      sent: this.#sent,
+      dropped: this.#dropped,
+      queued: this.#queued,
+      connects: this.#connects,
+      connected: this.#connected,
+      unconfirmed: this.#unconfirmed,
+      resent: this.#resent,
+    };
   }
 
   /** Flushes what the socket holds and closes it; queued lines that never got out are reported. */
@@ -100,8 +184,8 @@ export class LineSender implements LineOutput {
     return this.#queue.length - this.#queueHead;
   }
 
-  #enqueue(line: string): void {
-    const size = Buffer.byteLength(line, "utf8");
+  #enqueue(line: string, knownSize?: number): void {
+    const size = knownSize ?? Buffer.byteLength(line, "utf8");
     this.#queue.push(line);
     this.#queueSizes.push(size);
     this.#queuedBytes += size;
@@ -126,9 +210,11 @@ export class LineSender implements LineOutput {
   #connect(): void {
     const { host, port } = this.#options;
     const socket = net.createConnection({ host, port });
+    const connection: Connection = { pending: [], head: 0, flushed: 0, ended: false };
     this.#socket = socket;
     socket.setNoDelay(true);
     socket.on("connect", () => {
+      this.#connection = connection;
       this.#connected = true;
       this.#connects++;
       this.#attemptBeforeConnect = this.#attempt;
@@ -145,9 +231,19 @@ export class LineSender implements LineOutput {
     socket.on("error", (error) => {
       if (this.#attempt === 0 || this.#connected) this.#log.warn({ host, port, err: error.message }, "aggregator connection failed");
     });
-    socket.on("close", () => {
-      const wasConnected = this.#connected;
+    socket.on("end", () => {
+      // The aggregator closed its side: it reads what was written so far, and nothing more may go
+      // into this socket. Lines queue from now on; the close that follows reconnects.
+      connection.ended = true;
       this.#connected = false;
+    });
+    socket.on("close", (hadError) => {
+      const wasConnected = this.#connected || connection.ended;
+      this.#connected = false;
+      if (this.#connection === connection) {
+        this.#connection = undefined;
+        this.#settle(connection, hadError);
+      }
       if (this.#closed) return;
       if (wasConnected) this.#log.warn({ host, port }, "aggregator connection lost; reconnecting");
       const delay = backoffDelay(this.#attempt++, this.#options.backoff ?? DEFAULT_BACKOFF);
@@ -182,7 +278,7 @@ export class LineSender implements LineOutput {
 
   #flush(socket: net.Socket): void {
     while (this.#queued > 0) {
-      socket.write(this.#queue[this.#queueHead] as string);
+      this.#write(socket, this.#queue[this.#queueHead] as string);
       this.#queueHead++;
       this.#sent++;
     }

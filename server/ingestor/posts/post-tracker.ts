@@ -9,9 +9,13 @@
  *   its `update` (https://docs.joinmastodon.org/methods/streaming/ lists no ordering guarantee), and
  *   if that update arrives it is not counted. A deletion removes the post everywhere.
  * - A post counts with the tags of its latest version that passes the filters; a version that does
- *   not counts with none. An edit of a post never seen (older than the stream) changes nothing.
+ *   not counts with none.
+ * - An edit of a post not seen yet is remembered briefly (EARLY_EDIT_MEMORY_MS): Mastodon's streaming
+ *   server runs each `update` and `status.update` through its own asynchronous query, so an edit
+ *   can overtake its post as a delete can. When the post arrives, it counts as edited. An edit of a
+ *   post from before the stream is then simply forgotten, changing nothing.
  *
- * All three memories are bounded in entries and age (ExpiringMap).
+ * All four memories are bounded in entries and age (ExpiringMap).
  */
 import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import type { PostFacts } from "./status-facts.ts";
@@ -23,7 +27,7 @@ export type SkipReason =
   | "deleted"
   /** The post does not pass the filters. */
   | "filtered"
-  /** An edit of a post not seen, or no longer remembered. */
+  /** An edit of a post not seen (remembered briefly, in case the post comes late), or no longer remembered. */
   | "unseen"
   /** An edit that leaves the post's counted tags as they were. */
   | "unchanged"
@@ -44,6 +48,17 @@ interface KnownPost {
   deleted: boolean;
 }
 
+/**
+ * How long an edit waits for its post. The reordering comes from a few queries racing, so it is
+ * milliseconds; the margin covers a server under load without keeping edits of old posts for long.
+ */
+export const EARLY_EDIT_MEMORY_MS = 60_000;
+
+interface EarlyEdit {
+  readonly post: PostFacts;
+  readonly passes: boolean;
+}
+
 const skip = (reason: SkipReason): TrackerOutcome => ({ kind: "skip", reason });
 const localKey = (instance: string, localId: string): string => `${instance}\n${localId}`;
 
@@ -55,11 +70,14 @@ export class PostTracker {
   readonly #posts: ExpiringMap<string, KnownPost>;
   readonly #uris: ExpiringMap<string, string>;
   readonly #tombstones: ExpiringMap<string, true>;
+  /** Edits that arrived before their post, by `uri`: the latest one of each. */
+  readonly #earlyEdits: ExpiringMap<string, EarlyEdit>;
 
   constructor(limits: ExpiringMapLimits) {
     this.#posts = new ExpiringMap(limits);
     this.#uris = new ExpiringMap(limits);
     this.#tombstones = new ExpiringMap(limits);
+    this.#earlyEdits = new ExpiringMap({ maxEntries: limits.maxEntries, maxAgeMs: Math.min(limits.maxAgeMs, EARLY_EDIT_MEMORY_MS) });
   }
 
   /** An `update` event: a new post on that server. */
@@ -67,15 +85,20 @@ export class PostTracker {
     const known = this.#remember(instance, post, now);
     if (this.#tombstones.take(localKey(instance, post.localId), now) !== undefined) return this.#markDeleted(post.uri, known, now);
     if (known !== undefined) return skip(known.deleted ? "deleted" : "duplicate");
-    this.#posts.set(post.uri, { tags: passes ? post.tags : [], sent: passes, deleted: false }, now);
-    return passes ? { kind: "post", post } : skip("filtered");
+    // An edit that overtook this post is its latest version: the post counts as edited.
+    const latest = this.#earlyEdits.take(post.uri, now) ?? { post, passes };
+    this.#posts.set(post.uri, { tags: latest.passes ? latest.post.tags : [], sent: latest.passes, deleted: false }, now);
+    return latest.passes ? { kind: "post", post: latest.post } : skip("filtered");
   }
 
   /** A `status.update` event: the post as it is after an edit. */
   edit(instance: string, post: PostFacts, passes: boolean, now: number): TrackerOutcome {
     const known = this.#remember(instance, post, now);
     if (this.#tombstones.take(localKey(instance, post.localId), now) !== undefined) return this.#markDeleted(post.uri, known, now);
-    if (known === undefined) return skip("unseen");
+    if (known === undefined) {
+      this.#earlyEdits.set(post.uri, { post, passes }, now);
+      return skip("unseen");
+    }
     if (known.deleted) return skip("deleted");
     if (!known.sent) {
       // Filtered when it arrived: it counts from the first version that passes.
@@ -102,8 +125,8 @@ export class PostTracker {
   }
 
   /** How much is remembered now. */
-  get sizes(): { readonly posts: number; readonly localIds: number; readonly tombstones: number } {
-    return { posts: this.#posts.size, localIds: this.#uris.size, tombstones: this.#tombstones.size };
+  get sizes(): { readonly posts: number; readonly localIds: number; readonly tombstones: number; readonly earlyEdits: number } {
+    return { posts: this.#posts.size, localIds: this.#uris.size, tombstones: this.#tombstones.size, earlyEdits: this.#earlyEdits.size };
   }
 
   #remember(instance: string, post: PostFacts, now: number): KnownPost | undefined {

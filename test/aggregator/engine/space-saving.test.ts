@@ -38,7 +38,7 @@ describe("CountingEngine with a capacity (Space-Saving)", () => {
       { window: "complete", top: [{ tag: "a", count: 5, rank: 1 }, { tag: "d", count: 4, rank: 2, error: 1 }] },
     ]);
     expect(e.errorsOf("b")).toEqual({ "30s": 3, complete: 3 });
-    expect(r.counters).toEqual({ lines: 4, tags: 12, distinct: 4 });
+    expect(r.counters).toEqual({ lines: 4, tags: 12, distinct: 4, distinctEstimated: true });
     // Once d's tenure is older than the sliding window, its sliding count is exact again.
     e.ingest(["d"]);
     e.tick(T0 + 70 * SECOND);

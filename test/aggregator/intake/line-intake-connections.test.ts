@@ -6,6 +6,7 @@
 import net from "node:net";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
+import { captureLog } from "../../integration/log-capture.ts";
 import { startHarness, type Harness, type HarnessOptions } from "../../support/aggregator-harness.ts";
 import { waitUntil } from "../../support/wait-until.ts";
 
@@ -127,5 +128,57 @@ describe("line intake connections", () => {
     socket.resume();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(received).toBe(0);
+  }, 30_000);
+
+  it("closes connections that trickle a line without ending it (slowloris) after INGEST_LINE_TIMEOUT, and lets the real ingestor in", async () => {
+    const h = await start({ ingestMaxConnections: 5, ingestLineTimeoutMs: 300 });
+    const trickling = [await connect(h), await connect(h), await connect(h), await connect(h)];
+    const steady = await connect(h);
+    await waitUntil(() => h.aggregator.stats.connections === 5);
+    // Every 50 ms: one more byte of a line that never ends, and one whole line from the steady peer.
+    const drip = setInterval(() => {
+      for (const client of trickling) if (client.socket.writable) client.socket.write("x");
+      steady.socket.write("steady\n");
+    }, 50);
+    try {
+      const locked = await connect(h);
+      await locked.closed;
+      expect(locked.received()).toBe("ERR too-many-connections\n");
+      await Promise.all(trickling.map((client) => client.closed));
+      // The peer that finishes its lines is still there when the tricklers are gone.
+      expect(steady.socket.destroyed).toBe(false);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(h.aggregator.stats.closedConnections.get("line-timeout")).toBe(4);
+    expect(trickling.map((client) => client.received())).toEqual(["", "", "", ""]);
+    await waitUntil(() => h.aggregator.stats.connections === 1);
+
+    const ingestor = await connect(h);
+    await write(ingestor.socket, "real\n");
+    await waitUntil(() => countOf(h, "real") === 1);
+    expect(countOf(h, "x".repeat(5))).toBe(0);
+    expect(countOf(h, "steady")).toBeGreaterThan(0);
+    expect(ingestor.socket.destroyed).toBe(false);
+  });
+
+  it("logs the first connections one by one and the rest as one summary, not two lines a connection", async () => {
+    const captured = captureLog();
+    const h = await start({ log: captured.log });
+    const connects = 1000;
+    for (let batch = 0; batch < connects / 100; batch++) {
+      const clients = await Promise.all(Array.from({ length: 100 }, () => connect(h)));
+      for (const client of clients) client.socket.end("burst\n");
+      await Promise.all(clients.map((client) => client.closed));
+    }
+    await waitUntil(() => h.aggregator.stats.connections === 0);
+    expect(countOf(h, "burst")).toBe(connects);
+    await h.close();
+    harness = undefined;
+    expect(captured.withMessage("ingest connection opened")).toHaveLength(10);
+    expect(captured.withMessage("ingest connection closed")).toHaveLength(10);
+    const summaries = captured.withMessage("ingest connections (too many to log one by one)");
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ level: 30, opened: connects, closed: connects, notLogged: 2 * (connects - 10), open: 0 });
   }, 30_000);
 });

@@ -21,10 +21,12 @@ const tags = fc.array(tag, { minLength: 1, maxLength: 5 });
 /** A name over MAX_TAG_LENGTH (100): dropped from its line, which still counts. */
 const longTag = fc.integer({ min: 101, max: 400 }).map((n) => "x".repeat(n));
 
+let nextPostId = 0;
 const valid: fc.Arbitrary<Item> = fc.oneof(
   tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`${t.join(" ")}\n`), tags: t })),
   tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`#${t.join("  #")}\r\n`), tags: t })),
-  tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`${JSON.stringify({ tags: t, ts: 1, id: "x" })}\n`), tags: t })),
+  // Each post its own id: a repeated id is the same post again, which counts only once.
+  tags.map((t) => ({ kind: "valid" as const, bytes: Buffer.from(`${JSON.stringify({ tags: t, ts: 1, id: `x${nextPostId++}` })}\n`), tags: t })),
   fc.tuple(tags, longTag, fc.boolean()).map(([t, long, json]) => {
     const all = [...t.slice(0, 1), long, ...t.slice(1)];
     const text = json ? JSON.stringify({ tags: all }) : all.join(" ");

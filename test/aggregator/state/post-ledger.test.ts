@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CountingEngine } from "../../../server/aggregator/engine/counting-engine.ts";
-import { PostLedger } from "../../../server/aggregator/state/post-ledger.ts";
+import { heldBytes, PostLedger } from "../../../server/aggregator/state/post-ledger.ts";
 
 const SECOND = 1000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -22,24 +22,71 @@ function setup(maxAgeMs = 3_600_000) {
 }
 
 describe("PostLedger", () => {
-  it("counts post lines as before, a repeated id included, and takes back all an id counted", () => {
+  it("takes a repeated id as the same post: a duplicate counts nothing, other tags replace the held ones", () => {
     const { ledger, tick, counts, engine } = setup();
     ledger.post(["rust"], { id: "u1" });
-    ledger.post(["rust", "go"], { id: "u1" });
+    ledger.post(["rust"], { id: "u1" });
     ledger.post(["rust"], {});
     tick();
     expect(counts("rust", "go")).toEqual([
-      { "30s": 3, complete: 3 },
-      { "30s": 1, complete: 1 },
+      { "30s": 2, complete: 2 },
+      { "30s": 0, complete: 0 },
     ]);
-    expect(engine.latest.counters.lines).toBe(3);
-    expect(ledger.stats).toMatchObject({ held: 1, repeated: 1 });
+    expect(engine.latest.counters.lines).toBe(2);
+    ledger.post(["go", "go"], { id: "u1" });
+    tick();
+    expect(counts("rust", "go")).toEqual([
+      { "30s": 1, complete: 1 },
+      { "30s": 2, complete: 2 },
+    ]);
+    expect(ledger.stats).toMatchObject({ held: 1, repeated: 2, edits: 0 });
     ledger.delete("u1");
     tick();
     expect(counts("rust", "go")).toEqual([
       { "30s": 1, complete: 1 },
       { "30s": 0, complete: 0 },
     ]);
+    expect(ledger.bytes).toBe(0);
+  });
+
+  it("holds at most one line's tags per id however often the id comes back", () => {
+    const { ledger, tick, counts } = setup();
+    const version = (v: number): string[] => Array.from({ length: 64 }, (_, k) => `t${(v + k) % 100}`);
+    for (let v = 0; v < 5000; v++) ledger.post(version(v), { id: "same" });
+    tick();
+    const last = version(4999);
+    const state = ledger.exportState();
+    expect(state.ids).toEqual(["same"]);
+    expect([...state.lengths]).toEqual([64]);
+    expect([...state.tags].sort()).toEqual([...last].sort());
+    expect(ledger.bytes).toBe(heldBytes("same", last));
+    // Counted as the last version alone: t99 is in it, t70 is not.
+    expect(counts("t99", "t70")).toEqual([
+      { "30s": 1, complete: 1 },
+      { "30s": 0, complete: 0 },
+    ]);
+  });
+
+  it("forgets the oldest posts beyond maxBytes and keeps the bound across a restore", () => {
+    const now = T0;
+    const engine = new CountingEngine({ windows: [{ kind: "complete" }], topN: 20, now });
+    const perPost = heldBytes("p00", ["a", "b"]);
+    const ledger = new PostLedger(engine, { maxEntries: 1000, maxAgeMs: 3_600_000, maxBytes: perPost * 3 }, () => now);
+    for (let i = 0; i < 10; i++) ledger.post(["a", "b"], { id: `p${String(i).padStart(2, "0")}` });
+    expect(ledger.stats.held).toBe(3);
+    expect(ledger.bytes).toBe(perPost * 3);
+    expect(ledger.exportState().ids).toEqual(["p07", "p08", "p09"]);
+    // An edit that grows a post pushes out the oldest.
+    ledger.update("p09", ["a", "b", "c"]);
+    expect(ledger.exportState().ids).toEqual(["p08", "p09"]);
+    expect(ledger.bytes).toBe(perPost + heldBytes("p09", ["a", "b", "c"]));
+    ledger.delete("p00");
+    expect(ledger.stats.unknown).toBe(1);
+
+    const smaller = new PostLedger(engine, { maxEntries: 1000, maxAgeMs: 3_600_000, maxBytes: perPost * 1.5 }, () => now);
+    smaller.load(ledger.exportState());
+    expect(smaller.exportState().ids).toEqual(["p09"]);
+    expect(smaller.bytes).toBe(heldBytes("p09", ["a", "b", "c"]));
   });
 
   it("applies an edit: removed tags leave the interval they were counted in, added ones count now", () => {

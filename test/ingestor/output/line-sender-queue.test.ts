@@ -152,4 +152,51 @@ describe("ingestor queue while the aggregator is away", () => {
     expect(numbers.every((n, k) => k === 0 || n > (numbers[k - 1] as number))).toBe(true);
     expect(numbers.at(-1)).toBe(total - 1);
   }, 60_000);
+
+  it("stops writing into a connection the aggregator ended in order, and sends the rest on the next", async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    let connections = 0;
+    // Reads the first 100 lines of each connection, then closes its side (FIN) and reads on until
+    // the sender's FIN, as the aggregator does with an idle connection.
+    const server = net.createServer((socket) => {
+      connections++;
+      let partial = "";
+      let seen = 0;
+      socket.setEncoding("utf8");
+      socket.on("data", (text: string) => {
+        const parts = (partial + text).split("\n");
+        partial = parts.pop() ?? "";
+        lines.push(...parts);
+        seen += parts.length;
+        if (seen >= 100 && socket.writable) socket.end();
+      });
+    });
+    server.listen(port, "127.0.0.1");
+    await once(server, "listening");
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const sender_ = sender(port, { maxQueueLines: 100_000 });
+    await waitUntil(() => sender_.stats.connected);
+    for (let i = 0; i < 1000; i++) {
+      sender_.send(`${numbered(i)}\n`);
+      if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await waitUntil(() => lines.length === 1000, 20_000, `1000 lines (got ${lines.length})`);
+    expect(lines).toEqual(range(0, 1000));
+    expect(connections).toBeGreaterThan(1);
+    expect(sender_.stats).toMatchObject({ dropped: 0, unconfirmed: 0 });
+  });
+
+  it("counts lines written on a connection that the aggregator reset as unconfirmed, not as sent and forgotten", async () => {
+    const port = await freePort();
+    const stalled = await sink(port, { read: false });
+    const lines = sender(port);
+    await waitUntil(() => lines.stats.connected && stalled.sockets.size === 1);
+    for (const line of range(0, 100)) lines.send(`${line}\n`);
+    // Unread bytes at close make the kernel reset the connection: TCP cannot say what was read.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const socket of stalled.sockets) socket.destroy();
+    await waitUntil(() => lines.stats.unconfirmed > 0, 5000, "lines reported unconfirmed");
+    expect(lines.stats).toMatchObject({ sent: 100, unconfirmed: 100, dropped: 0 });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PostTracker } from "../../../server/ingestor/posts/post-tracker.ts";
+import { EARLY_EDIT_MEMORY_MS, PostTracker } from "../../../server/ingestor/posts/post-tracker.ts";
 import type { PostFacts } from "../../../server/ingestor/posts/status-facts.ts";
 
 const LIMITS = { maxEntries: 1000, maxAgeMs: 60_000 };
@@ -42,6 +42,27 @@ describe("PostTracker: edits", () => {
     expect(tracker.edit(A, post("10", URI, ["a"]), true, 0)).toEqual({ kind: "skip", reason: "unseen" });
   });
 
+  it("counts a post whose edit overtook it with the edited tags, from any server", () => {
+    const tracker = new PostTracker(LIMITS);
+    expect(tracker.edit(B, post("77", URI, ["a"]), true, 0)).toEqual({ kind: "skip", reason: "unseen" });
+    expect(tracker.edit(A, post("10", URI, ["a", "b"]), true, 1)).toEqual({ kind: "skip", reason: "unseen" });
+    expect(tracker.sizes.earlyEdits).toBe(1);
+    // The latest edit is the post's version: its tags count, and the edit is not applied again.
+    expect(tracker.update(A, post("10", URI, ["old"]), true, 2)).toEqual({ kind: "post", post: post("10", URI, ["a", "b"]) });
+    expect(tracker.update(B, post("77", URI, ["old"]), true, 3)).toEqual({ kind: "skip", reason: "duplicate" });
+    expect(tracker.edit(A, post("10", URI, ["b", "a"]), true, 4)).toEqual({ kind: "skip", reason: "unchanged" });
+    expect(tracker.sizes.earlyEdits).toBe(0);
+  });
+
+  it("leaves a post out when its early edit does not pass the filters, and forgets early edits after a minute", () => {
+    const tracker = new PostTracker({ maxEntries: 1000, maxAgeMs: 3_600_000 });
+    tracker.edit(A, post("10", URI, ["nsfw"]), false, 0);
+    expect(tracker.update(A, post("10", URI, ["art"]), true, 1)).toEqual({ kind: "skip", reason: "filtered" });
+    const other = "https://x.example/users/a/statuses/2";
+    tracker.edit(A, post("11", other, ["late"]), true, 0);
+    expect(tracker.update(A, post("11", other, ["first"]), true, EARLY_EDIT_MEMORY_MS)).toEqual({ kind: "post", post: post("11", other, ["first"]) });
+  });
+
   it("counts a post with no tags while its version does not pass the filters", () => {
     const tracker = new PostTracker(LIMITS);
     tracker.update(A, post("10", URI, ["a"]), true, 0);
@@ -73,7 +94,7 @@ describe("PostTracker: deletes", () => {
     expect(tracker.delete(A, "10", 0)).toEqual({ kind: "skip", reason: "unknown" });
     expect(tracker.update(A, post("10", URI, ["a"]), true, 1)).toEqual({ kind: "skip", reason: "deleted" });
     expect(tracker.update(B, post("77", URI, ["a"]), true, 2)).toEqual({ kind: "skip", reason: "deleted" });
-    expect(tracker.sizes).toEqual({ posts: 1, localIds: 2, tombstones: 0 });
+    expect(tracker.sizes).toEqual({ posts: 1, localIds: 2, tombstones: 0, earlyEdits: 0 });
   });
 
   it("deletes a post another server already delivered when this server's delete overtook its update", () => {
