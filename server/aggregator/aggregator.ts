@@ -66,7 +66,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
     clock,
   );
-  stats.observeEventLag((seconds) => metrics.observeEventLag(seconds));
+  stats.observeEventTime((ts, now) => metrics.observeEventTime(ts, now));
   let settings: SnapshotSettings = {
     triggerMs: saved === undefined ? config.triggerMs : restoredTriggerMs(saved.settings, config.triggerMs),
     topN: config.topN,
