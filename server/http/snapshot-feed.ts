@@ -2,6 +2,7 @@
  * What the HTTP edge needs from the aggregator, as an interface: the web layer depends on this
  * contract, not on the aggregator's internals, and tests can feed it directly.
  */
+import type { CheckpointStatus } from "../checkpoint/checkpoint-health.ts";
 import type { Hello, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
 
 export interface PublishedSnapshot {
@@ -14,6 +15,8 @@ export interface SnapshotFeed {
   readonly windows: readonly string[];
   hello(): Hello;
   latest(): PublishedSnapshot;
+  /** Whether checkpoints are being written; undefined when the aggregator keeps none. */
+  checkpoint?(): CheckpointStatus | undefined;
   /**
    * Calls `listener` with every frame all clients must get, serialised once: the snapshot after
    * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.
