@@ -24,7 +24,8 @@ await runMain("serve", async (config, log) => {
   await app.listen({ host: config.http.host, port: config.http.port });
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(
-    { triggerMs: config.triggerMs, windows: aggregator.windows, topN: config.topN },
+    // The interval in force: one changed at run time may have been restored from the checkpoint.
+    { triggerMs: aggregator.hello().triggerMs, windows: aggregator.windows, topN: config.topN },
     `dashboard at http://${shown}:${config.http.port}/ — lines on tcp://${aggregator.intake.host}:${aggregator.intake.port}`,
   );
   return async () => {
