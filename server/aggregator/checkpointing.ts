@@ -2,11 +2,13 @@
  * The aggregator's checkpoints, at its edge: the state it starts from (restored, or fresh when
  * there is no checkpoint, or one it cannot use) and the periodic writes.
  *
- * A checkpoint that cannot be used — corrupt, unreadable, from another format, or saved under
- * other windows or another capacity — is moved aside with a warning that names the file and the
- * reason, and the aggregator starts fresh: losing the counts is better than refusing to run, and the
- * file is kept for whoever wants to look at it. So is one whose restore throws for any reason. A STATE_DIR that cannot be written, on the other hand,
- * stops the start (CheckpointDirError): running on without the durability asked for would be silent.
+ * A checkpoint that cannot be used — corrupt, unreadable, from another format or shape, saved under
+ * other windows or another capacity, or one whose restore throws for any reason — is moved aside
+ * with a warning that names the file and the reason, and the aggregator starts fresh: losing the
+ * counts is better than refusing to run, and the file is kept for whoever wants to look at it. A
+ * STATE_DIR that cannot be written, on the other hand, stops the start (CheckpointDirError):
+ * running on without the durability asked for would be silent. Temporary files of writes a crash
+ * interrupted are removed at start.
  */
 import { join } from "node:path";
 import {
