@@ -7,13 +7,14 @@
 import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
+import { CheckpointHealth } from "./checkpoint/checkpoint-health.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY, DEFAULT_POST_MEMORY_BYTES } from "../config/ingest-settings.ts";
 import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
-import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
+import { buildParts, captureState, triggerInForce, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
 import type { EngineCounters } from "./engine/counting-engine.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
@@ -66,9 +67,11 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
     clock,
   );
-  stats.observeEventLag((seconds) => metrics.observeEventLag(seconds));
+  stats.observeEventTime((ts, now) => metrics.observeEventTime(ts, now));
+  const trigger = triggerInForce(saved?.settings, config.triggerMs);
+  log.info({ triggerMs: trigger.ms, configuredTriggerMs: config.triggerMs }, `trigger ${formatDuration(trigger.ms)} (${trigger.why})`);
   let settings: SnapshotSettings = {
-    triggerMs: saved === undefined ? config.triggerMs : restoredTriggerMs(saved.settings, config.triggerMs),
+    triggerMs: trigger.ms,
     topN: config.topN,
     windows: engine.windowNames,
     title: config.title,
@@ -96,13 +99,10 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     return latest;
   };
 
+  const checkpointHealth = new CheckpointHealth();
   if (saved !== undefined) {
-    // The interval open at the checkpoint ended when it was saved: closed then rather than now, its
-    // lines leave the sliding windows when they would have without the restart.
-    if (saved.engine.open.ids.length > 0 || saved.engine.retractions.length > 0) tick(Math.max(saved.savedAt, engine.latest.at));
-    // Windows slide by wall time across the downtime: the first snapshot already lacks what left them.
-    tick(clock());
     metrics.checkpointWritten(saved.savedAt);
+    checkpointHealth.written(saved.savedAt);
   }
 
   const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
@@ -115,7 +115,8 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     triggerMs: settings.triggerMs,
   });
   const checkpoints =
-    config.checkpoint && startCheckpoints(config.checkpoint, (at) => captureState(parts, savedSettings(), at), metrics, log, clock);
+    config.checkpoint &&
+    startCheckpoints(config.checkpoint, (at) => captureState(parts, savedSettings(), at), metrics, checkpointHealth, log, clock);
 
   return {
     intake: intake.address,
@@ -127,6 +128,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     ingested: () => engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
+    checkpoint: () => (checkpoints === undefined ? undefined : checkpointHealth.status()),
     subscribe(listener: (frame: string) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,6 +3,7 @@
  * producer owns the contract, the web layer depends on it and not on the aggregator's internals,
  * and tests (or a node that relays snapshots from elsewhere) can implement it directly.
  */
+import type { CheckpointStatus } from "./checkpoint/checkpoint-health.ts";
 import type { Hello, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
 
 export interface PublishedSnapshot {
@@ -15,6 +16,8 @@ export interface SnapshotSource {
   readonly windows: readonly string[];
   hello(): Hello;
   latest(): PublishedSnapshot;
+  /** Whether checkpoints are being written; undefined when the aggregator keeps none. */
+  checkpoint?(): CheckpointStatus | undefined;
   /**
    * Calls `listener` with every frame all clients must get, serialised once: the snapshot after
    * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.

@@ -15,7 +15,8 @@ await runMain("serve", async (config, log) => {
   const { port } = app.server.address() as { port: number };
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   log.info(
-    { triggerMs: config.triggerMs, windows: aggregator.windows, topN: config.topN },
+    // The interval in force: one changed at run time may have been restored from the checkpoint.
+    { triggerMs: aggregator.hello().triggerMs, windows: aggregator.windows, topN: config.topN },
     `dashboard at http://${shown}:${port}/ — lines on tcp://${aggregator.intake.host}:${aggregator.intake.port}`,
   );
   return close;

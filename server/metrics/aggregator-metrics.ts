@@ -3,9 +3,12 @@
  *
  * Totals the engine and the intake already keep (lines, tags, refusals by reason, connections)
  * are read at scrape time through `collect`, so the hot path pays nothing for them; only events
- * that exist nowhere else (tick durations, broadcast bytes, event-time lag) are recorded here.
+ * that exist nowhere else (tick durations, broadcast bytes, event-time lag, checkpoint failures)
+ * are recorded here. Totals that only grow are Prometheus counters (`rate()` and reset detection
+ * work on them), even when their value is read from elsewhere at scrape time.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { EVENT_TIME_PROBLEMS, eventTimeProblem, type EventTimeProblem } from "./event-time.ts";
 
 export interface MetricsSources {
   /** Lines, tag occurrences and distinct tags counted since start. */
@@ -30,6 +33,8 @@ export class AggregatorMetrics {
   readonly #eventLag: Histogram;
   readonly #unknownClientMessages: Counter;
   readonly #slowClientsDropped: Counter;
+  readonly #checkpointFailures: Counter;
+  readonly #eventTimesIgnored: Counter<"reason">;
   #lastCheckpointAt: number | undefined;
 
   constructor(sources: MetricsSources, now: () => number = Date.now) {
@@ -44,19 +49,31 @@ export class AggregatorMetrics {
           this.set(read());
         },
       });
-    snapshotGauge("tagstream_lines_total", "Lines counted since start (one per post).", () => sources.counters().lines);
-    snapshotGauge("tagstream_tags_total", "Hashtag occurrences counted since start.", () => sources.counters().tags);
+    // A counter has no `set`: at scrape time it is reset and raised to the total kept elsewhere.
+    const readCounter = (name: string, help: string, read: () => number): Counter =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    readCounter("tagstream_lines_total", "Lines counted since start (one per post).", () => sources.counters().lines);
+    readCounter("tagstream_tags_total", "Hashtag occurrences counted since start.", () => sources.counters().tags);
     snapshotGauge("tagstream_distinct_tags", "Distinct tags seen since start.", () => sources.counters().distinct);
     snapshotGauge("tagstream_ingestors", "Ingest connections open now.", () => sources.ingestors());
-    snapshotGauge("tagstream_ticks_total", "Triggers run since start.", () => sources.epoch());
-    const byReason = (name: string, help: string, read: () => ReadonlyMap<string, number>): Gauge =>
-      new Gauge({
+    readCounter("tagstream_ticks_total", "Triggers run since start.", () => sources.epoch());
+    const byReason = (name: string, help: string, read: () => ReadonlyMap<string, number>): Counter =>
+      new Counter({
         name,
         help,
         labelNames: ["reason"],
         registers,
         collect() {
-          for (const [reason, n] of read()) this.set({ reason }, n);
+          this.reset();
+          for (const [reason, n] of read()) this.inc({ reason }, n);
         },
       });
     byReason("tagstream_rejected_lines_total", "Lines refused at the intake since start, by reason.", () => sources.rejected());
@@ -104,6 +121,19 @@ export class AggregatorMetrics {
       help: "WebSocket clients dropped because too many bytes waited to be sent to them.",
       registers,
     });
+    this.#checkpointFailures = new Counter({
+      name: "tagstream_checkpoint_failures_total",
+      help: "Checkpoint writes that did not complete (the previous checkpoint stayed).",
+      registers,
+    });
+    this.#eventTimesIgnored = new Counter({
+      name: "tagstream_event_time_ignored_total",
+      help: "Post times left out of the event-time lag, by reason (negative, future: over 5 min ahead, too-old: over 30 days).",
+      labelNames: ["reason"],
+      registers,
+    });
+    // Every reason shows from the start, at 0, so that a rate over it never starts from nothing.
+    for (const reason of EVENT_TIME_PROBLEMS) this.#eventTimesIgnored.inc({ reason }, 0);
   }
 
   observeTick(seconds: number): void {
@@ -118,8 +148,15 @@ export class AggregatorMetrics {
     this.#clients.set(count);
   }
 
-  observeEventLag(seconds: number): void {
-    this.#eventLag.observe(Math.max(0, seconds));
+  /** A post written at `ts` arrived at `now` (ms since the epoch): its lag, unless `ts` is implausible (event-time.ts). */
+  observeEventTime(ts: number, now: number): void {
+    const problem: EventTimeProblem | undefined = eventTimeProblem(ts, now);
+    if (problem !== undefined) {
+      this.#eventTimesIgnored.inc({ reason: problem });
+      return;
+    }
+    // A post a little ahead of this clock (skew between hosts) arrived with no lag.
+    this.#eventLag.observe(Math.max(0, now - ts) / 1000);
   }
 
   unknownClientMessage(): void {
@@ -132,5 +169,9 @@ export class AggregatorMetrics {
 
   checkpointWritten(at: number): void {
     this.#lastCheckpointAt = at;
+  }
+
+  checkpointFailed(): void {
+    this.#checkpointFailures.inc();
   }
 }

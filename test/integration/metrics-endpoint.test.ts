@@ -33,6 +33,8 @@ describe("GET /metrics", () => {
       [
         "rust python",
         `{"tags":["rust"],"ts":${fiveSecondsAgo},"id":"https://a.example/s/1"}`,
+        // Counted as a post, but its time is absurd: left out of the lag, counted as ignored.
+        `{"tags":["go"],"ts":-1e15,"id":"https://a.example/s/2"}`,
         `zig ${"x".repeat(101)}`,
         "{nope",
         "rust\u0000",
@@ -40,7 +42,7 @@ describe("GET /metrics", () => {
         "",
       ].join("\n"),
     );
-    const { snapshot } = await tickUntil(h, (s) => s.stats.lines === 3 && s.stats.rejected === 3).then(() => h.aggregator.latest());
+    const { snapshot } = await tickUntil(h, (s) => s.stats.lines === 4 && s.stats.rejected === 3).then(() => h.aggregator.latest());
     // Hello, the snapshot at connection, one per tick.
     await waitUntil(() => frames === 2 + snapshot.epoch);
 
@@ -48,9 +50,12 @@ describe("GET /metrics", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const text = await response.text();
-    expect(valueOf(text, "tagstream_lines_total")).toBe("3");
-    expect(valueOf(text, "tagstream_tags_total")).toBe("4");
-    expect(valueOf(text, "tagstream_distinct_tags")).toBe("3");
+    expect(valueOf(text, "tagstream_lines_total")).toBe("4");
+    expect(valueOf(text, "tagstream_tags_total")).toBe("5");
+    expect(valueOf(text, "tagstream_distinct_tags")).toBe("4");
+    for (const counter of ["lines", "tags", "ticks", "rejected_lines", "ingest_connections_closed", "dropped_tags", "event_time_ignored"]) {
+      expect(text).toContain(`# TYPE tagstream_${counter}_total counter\n`);
+    }
     expect(valueOf(text, "tagstream_ingestors")).toBe("1");
     expect(valueOf(text, "tagstream_websocket_clients")).toBe("1");
     expect(valueOf(text, 'tagstream_rejected_lines_total{reason="invalid-json"}')).toBe("1");
@@ -60,6 +65,7 @@ describe("GET /metrics", () => {
     expect(valueOf(text, 'tagstream_dropped_tags_total{reason="invalid"}')).toBe("0");
     expect(valueOf(text, "tagstream_ticks_total")).toBe(String(h.aggregator.latest().snapshot.epoch));
     expect(valueOf(text, "tagstream_event_time_lag_seconds_count")).toBe("1");
+    expect(valueOf(text, 'tagstream_event_time_ignored_total{reason="negative"}')).toBe("1");
     const lag = Number(valueOf(text, "tagstream_event_time_lag_seconds_sum"));
     expect(lag).toBeGreaterThanOrEqual(5);
     expect(lag).toBeLessThan(65);

@@ -8,11 +8,16 @@
  * truncated or altered file is recognised as corrupt instead of half-restored. The hash is computed
  * with WebCrypto, which runs on libuv's thread pool: for a checkpoint of tens of megabytes that is
  * a few hundred milliseconds the event loop does not spend.
+ *
+ * A write that does not complete (a full disk, an I/O error) fails before the rename: its
+ * temporary file is removed and the previous checkpoint stays. Temporary files a crash left behind
+ * are removed at the next start (`removeStaleTemporaries`).
  */
 import { constants } from "node:fs";
-import { access, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
+import { writeFully, type WritableFile } from "./write-fully.ts";
 
 const MAGIC = Buffer.from("TAGSTREAM-CHECKPOINT-1\n", "latin1");
 const HASH_BYTES = 32;
@@ -42,20 +47,48 @@ export async function prepareCheckpointDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeCheckpoint(dir: string, state: unknown): Promise<number> {
-  await mkdir(dir, { recursive: true });
+/** A checkpoint write that did not complete; the previous checkpoint, if any, is untouched. */
+export class CheckpointWriteError extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`checkpoint ${path} not written: ${(cause as Error).message}`, { cause });
+    this.name = "CheckpointWriteError";
+  }
+}
+
+/** The file a write goes through: what `open` returns, as far as a write uses it. */
+export type CheckpointTemporary = WritableFile & { sync(): Promise<void>; close(): Promise<void> };
+
+export interface CheckpointWriteOptions {
+  /** Opens the temporary file (default `fs.promises.open`; tests give one that writes short or fails). */
+  readonly openTemporary?: (path: string) => Promise<CheckpointTemporary>;
+}
+
+const openForWriting = (path: string): Promise<CheckpointTemporary> => open(path, "w", 0o600);
+
+/** `state.checkpoint.<pid>.tmp`: the pid keeps a write of this process apart from one a crashed process left. */
+const TEMPORARY = new RegExp(`^${CHECKPOINT_FILE.replaceAll(".", "\\.")}\\.\\d+\\.tmp$`);
+
+/** Writes `state` durably over the previous checkpoint and returns the file's size; throws CheckpointWriteError if it could not. */
+export async function writeCheckpoint(dir: string, state: unknown, { openTemporary = openForWriting }: CheckpointWriteOptions = {}): Promise<number> {
   const payload = serialize(state);
   const digest = await sha256(payload);
   const target = join(dir, CHECKPOINT_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
-  const file = await open(temporary, "w", 0o600);
   try {
-    await file.writev([MAGIC, digest, payload]);
-    await file.sync();
-  } finally {
-    await file.close();
+    await mkdir(dir, { recursive: true });
+    const file = await openTemporary(temporary);
+    try {
+      await writeFully(file, [MAGIC, digest, payload]);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    // Whatever reached the temporary file is of no use, and on a full disk it holds the space the next write needs.
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw new CheckpointWriteError(target, error);
   }
-  await rename(temporary, target);
   // Make the rename itself durable.
   const directory = await open(dir, "r");
   try {
@@ -64,6 +97,27 @@ export async function writeCheckpoint(dir: string, state: unknown): Promise<numb
     await directory.close();
   }
   return MAGIC.length + HASH_BYTES + payload.length;
+}
+
+/**
+ * Removes the temporary files of writes a crash interrupted (a STATE_DIR belongs to one aggregator,
+ * and this one has written nothing yet); returns how many and their bytes.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<{ readonly files: number; readonly bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for (const name of await readdir(dir)) {
+    if (!TEMPORARY.test(name)) continue;
+    const path = join(dir, name);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    await rm(path, { force: true });
+    files++;
+    bytes += size;
+  }
+  return { files, bytes };
 }
 
 export async function readCheckpoint(dir: string, now: () => number = Date.now): Promise<CheckpointRead> {

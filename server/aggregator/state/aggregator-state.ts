@@ -8,7 +8,9 @@
  * Pure: no I/O and no clock; the checkpoint edge (checkpointing.ts) reads and writes it.
  */
 import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
+import type { ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
+import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
@@ -16,8 +18,7 @@ import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
 import { PostLedger, type PostLedgerLimits, type PostLedgerState } from "./post-ledger.ts";
 import { TagHistory, type TagHistoryState } from "./tag-history.ts";
 
-export const AGGREGATOR_STATE_FORMAT = "tagstream-aggregator";
-export const AGGREGATOR_STATE_VERSION = 1;
+export { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION };
 
 /** The settings a state was saved under: those that decide whether it can be restored, and the trigger. */
 export interface SavedSettings {
@@ -74,6 +75,21 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
   return parts;
 }
 
+/**
+ * Brings restored parts up to `now`. The interval open at the checkpoint ended when it was saved:
+ * closed then rather than now, its lines leave the sliding windows when they would have without the
+ * restart. Then windows slide by wall time across the downtime, so the first snapshot already lacks
+ * what left them.
+ */
+export function catchUp(parts: AggregatorParts, saved: AggregatorState, now: number): void {
+  const tick = (at: number): void => {
+    const result = parts.engine.tick(at);
+    parts.history.record(result.windows, (tag) => parts.engine.countsOf(tag));
+  };
+  if (saved.engine.open.ids.length > 0 || saved.engine.retractions.length > 0) tick(Math.max(saved.savedAt, parts.engine.latest.at));
+  tick(now);
+}
+
 export function captureState(parts: AggregatorParts, settings: SavedSettings, savedAt: number): AggregatorState {
   return {
     format: AGGREGATOR_STATE_FORMAT,
@@ -94,7 +110,8 @@ export function windowNames(windows: readonly WindowSpec[]): string[] {
 
 /**
  * Why `state` cannot be restored under the configured windows and capacity, or undefined when it
- * can. Other windows would put saved counts under the wrong names, and the capacity shapes the
+ * can. A state of another format or version, or not shaped as this version writes it, cannot be
+ * restored at all (aggregator-state-schema.ts). Other windows would put saved counts under the wrong names, and the capacity shapes the
  * engine's Space-Saving summary, so either refuses the checkpoint. TOP_N only decides how much of
  * each window is shown: a checkpoint saved under another TOP_N is restored, and the first tick
  * computes the new tops.
@@ -103,9 +120,14 @@ export function restoreProblem(state: unknown, configured: Pick<SavedSettings, "
   if (typeof state !== "object" || state === null || (state as { format?: unknown }).format !== AGGREGATOR_STATE_FORMAT) {
     return "not an aggregator checkpoint";
   }
-  const { version, settings, engine } = state as AggregatorState;
+  const { version, engine } = state as Partial<AggregatorState>;
   if (version !== AGGREGATOR_STATE_VERSION) return `checkpoint format ${String(version)}; this version reads ${AGGREGATOR_STATE_VERSION}`;
-  if (engine.version !== ENGINE_STATE_VERSION) return `engine state format ${String(engine.version)}; this version reads ${ENGINE_STATE_VERSION}`;
+  if (typeof engine === "object" && engine !== null && engine.version !== ENGINE_STATE_VERSION) {
+    return `engine state format ${String(engine.version)}; this version reads ${ENGINE_STATE_VERSION}`;
+  }
+  const shape = stateShapeProblem(state);
+  if (shape !== undefined) return `malformed checkpoint (${shape})`;
+  const { settings } = state as AggregatorState;
   const saved = settings.windows.join(",");
   const now = configured.windows.join(",");
   if (saved !== now) return `saved with WINDOWS=${saved}, configured WINDOWS=${now}`;
@@ -120,6 +142,19 @@ export function restoreProblem(state: unknown, configured: Pick<SavedSettings, "
  * unless TRIGGER_INTERVAL itself was changed since, which says the operator wants that one.
  */
 export function restoredTriggerMs(saved: SavedSettings, configuredMs: number): number {
-  if (saved.configuredTriggerMs !== configuredMs || triggerBoundsProblem(saved.triggerMs) !== undefined) return configuredMs;
-  return saved.triggerMs;
+  return triggerInForce(saved, configuredMs).ms;
+}
+
+/** The trigger interval to run with (see `restoredTriggerMs`) and, for the log, why that one. */
+export function triggerInForce(saved: SavedSettings | undefined, configuredMs: number): { readonly ms: number; readonly why: string } {
+  const configured = `TRIGGER_INTERVAL ${formatDuration(configuredMs)}`;
+  if (saved === undefined || saved.triggerMs === configuredMs) return { ms: configuredMs, why: configured };
+  const runTime = formatDuration(saved.triggerMs);
+  if (saved.configuredTriggerMs !== configuredMs) {
+    return { ms: configuredMs, why: `${configured}, changed since the checkpoint: the ${runTime} set at run time is dropped` };
+  }
+  if (triggerBoundsProblem(saved.triggerMs) !== undefined) {
+    return { ms: configuredMs, why: `${configured}; the checkpoint's ${runTime} is out of bounds` };
+  }
+  return { ms: saved.triggerMs, why: `restored from checkpoint: changed at run time; ${configured}` };
 }

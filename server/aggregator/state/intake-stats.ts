@@ -29,7 +29,7 @@ export class IntakeStats {
   /** Tags dropped from otherwise valid lines because their name is over MAX_TAG_LENGTH. */
   longTags = 0;
   readonly #peers = new Map<object, IngestorHello | undefined>();
-  #eventLagObserver: ((seconds: number) => void) | undefined;
+  #eventTimeObserver: ((ts: number, now: number) => void) | undefined;
 
   reject(reason: IntakeRejectReason): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
@@ -47,14 +47,14 @@ export class IntakeStats {
     this.longTags += tags.longTags;
   }
 
-  /** Has `observer` called with each post line's arrival time minus its `ts`, in seconds. */
-  observeEventLag(observer: (seconds: number) => void): void {
-    this.#eventLagObserver = observer;
+  /** Has `observer` called with each post line's `ts` and arrival time (the event-time lag metric judges them). */
+  observeEventTime(observer: (ts: number, now: number) => void): void {
+    this.#eventTimeObserver = observer;
   }
 
   /** A post line carrying its `ts` arrived at `now` (both ms since the epoch). */
   postArrived(ts: number, now: number): void {
-    this.#eventLagObserver?.((now - ts) / 1000);
+    this.#eventTimeObserver?.(ts, now);
   }
 
   get rejectedTotal(): number {

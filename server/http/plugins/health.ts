@@ -1,4 +1,12 @@
-/** `GET /healthz`: liveness plus the facts an operator checks first. */
+/**
+ * `GET /healthz`: liveness plus the facts an operator checks first.
+ *
+ * While checkpoints fail (a full disk, an I/O error) the status is "degraded" and `checkpoint`
+ * says why; it is "ok" again after the next successful write. The answer stays 200: the process
+ * still counts and serves, and a liveness probe that restarted it would only throw away the counts
+ * since the last checkpoint, which is what the failing writes put at risk. Alert on the status (or
+ * on `tagstream_checkpoint_failures_total`) instead.
+ */
 import type { FastifyPluginAsync } from "fastify";
 import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
@@ -6,12 +14,14 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
   const startedAt = Date.now();
   app.get("/healthz", async () => {
     const { snapshot } = feed.latest();
+    const checkpoint = feed.checkpoint?.();
     return {
-      status: "ok",
+      status: checkpoint?.state === "failing" ? "degraded" : "ok",
       epoch: snapshot.epoch,
       at: snapshot.at,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       ingestors: snapshot.stats.ingestors,
+      ...(checkpoint !== undefined && { checkpoint }),
     };
   });
 };

@@ -3,13 +3,14 @@
  * clock: windows keep sliding by wall time across the downtime, the epoch counter and the history
  * go on, and a checkpoint that cannot be used is moved aside with a warning.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAggregator, type Aggregator, type AggregatorOptions } from "../../../server/aggregator/aggregator.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
-import { CHECKPOINT_FILE } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
+import type { AggregatorState } from "../../../server/aggregator/state/aggregator-state.ts";
+import { CHECKPOINT_FILE, decodeCheckpoint, writeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
 import type { Snapshot } from "../../../shared/messages.ts";
 import { captureLog, type CapturedLog } from "../../integration/log-capture.ts";
 import { testLineSocket } from "../../support/line-socket.ts";
@@ -141,6 +142,32 @@ describe("aggregator restart from its checkpoint", () => {
     expect(changed.hello().triggerMs).toBe(5 * SECOND);
   });
 
+  it("logs the trigger interval in force and why: the one restored, not TRIGGER_INTERVAL", async () => {
+    const { clock, start, stop } = restartable();
+    const first = captureLog();
+    const before = await start({ triggerMs: 2 * SECOND }, first.log);
+    expect(first.entries.find((entry) => entry.triggerMs !== undefined)).toMatchObject({
+      triggerMs: 2000,
+      configuredTriggerMs: 2000,
+      msg: "trigger 2s (TRIGGER_INTERVAL 2s)",
+    });
+    expect(before.setTriggerInterval(500)).toBeUndefined();
+    await stop(before);
+
+    clock.now += MINUTE;
+    const restarted = captureLog();
+    const after = await start({ triggerMs: 2 * SECOND }, restarted.log);
+    expect(after.hello().triggerMs).toBe(500);
+    expect(restarted.entries.filter((entry) => entry.triggerMs !== undefined)).toEqual([
+      expect.objectContaining({
+        level: 30,
+        triggerMs: 500,
+        configuredTriggerMs: 2000,
+        msg: "trigger 500ms (restored from checkpoint: changed at run time; TRIGGER_INTERVAL 2s)",
+      }),
+    ]);
+  });
+
   it("restores under another TOP_N: same counts, the new number of entries from the first snapshot", async () => {
     const { clock, start, stop } = restartable();
     const before = await start();
@@ -219,6 +246,50 @@ describe("a checkpoint that cannot be used", () => {
     expect(setAside(dir)).toHaveLength(2);
   });
 
+  /** The checkpoint in `dir`, decoded. */
+  const savedIn = async (dir: string): Promise<AggregatorState> => {
+    const decoded = await decodeCheckpoint(readFileSync(join(dir, CHECKPOINT_FILE)));
+    if ("reason" in decoded) throw new Error(decoded.reason);
+    return decoded.state as AggregatorState;
+  };
+
+  it("is moved aside when its hash is valid but its shape is not this version's (no engine); the start goes on fresh", async () => {
+    const { dir, start, stop } = restartable();
+    const before = await start();
+    before.posts.post(["rust"], {});
+    await stop(before);
+    const { engine: _, ...withoutEngine } = await savedIn(dir);
+    await writeCheckpoint(dir, withoutEngine);
+
+    const captured = captureLog();
+    const aggregator = await start({}, captured.log);
+    expect(aggregator.latest().snapshot).toMatchObject({ epoch: 0, stats: { lines: 0 } });
+    const name = `${CHECKPOINT_FILE}.corrupt-2026-01-01T12-00-00.000Z`;
+    expect(setAside(dir)).toEqual([name]);
+    const reason = "malformed checkpoint (engine: Invalid input: expected object, received undefined)";
+    expect(captured.entries.filter((entry) => entry.level === 40)).toEqual([
+      expect.objectContaining({ reason, movedTo: join(dir, name), msg: `checkpoint not used (${reason}); moved it to ${join(dir, name)} and starting fresh` }),
+    ]);
+  });
+
+  it("is moved aside when restoring it throws, whatever the exception", async () => {
+    const { dir, start, stop } = restartable();
+    const before = await start();
+    before.posts.post(["rust"], {});
+    await stop(before);
+    const saved = await savedIn(dir);
+    // Well-formed, but names a tag id no interner can hold.
+    await writeCheckpoint(dir, { ...saved, engine: { ...saved.engine, open: { ids: new Uint32Array([4_000_000_000]), deltas: new Float64Array([1]) } } });
+
+    const captured = captureLog();
+    const aggregator = await start({}, captured.log);
+    expect(aggregator.latest().snapshot).toMatchObject({ epoch: 0, stats: { lines: 0 } });
+    expect(setAside(dir)).toHaveLength(1);
+    expect(captured.entries.filter((entry) => entry.level === 40)).toEqual([
+      expect.objectContaining({ reason: "cannot be restored: Invalid typed array length: 12884901888" }),
+    ]);
+  });
+
   it("stops the start when STATE_DIR cannot hold checkpoints", async () => {
     const { dir, start } = restartable();
     const file = join(dir, "not-a-directory");
@@ -226,5 +297,25 @@ describe("a checkpoint that cannot be used", () => {
     await expect(start({ checkpoint: { dir: file, intervalMs: 3_600_000 } })).rejects.toThrow(
       `STATE_DIR ${file} cannot hold checkpoints: EEXIST: file already exists, mkdir '${file}'`,
     );
+  });
+});
+
+describe("temporary files of interrupted checkpoint writes", () => {
+  it("are removed at start, and the log says how many and how many bytes; the checkpoint is restored", async () => {
+    const { dir, clock, start, stop } = restartable();
+    const before = await start();
+    before.posts.post(["rust", "go"], {});
+    await stop(before);
+    writeFileSync(join(dir, `${CHECKPOINT_FILE}.31337.tmp`), Buffer.alloc(4096));
+    writeFileSync(join(dir, `${CHECKPOINT_FILE}.31338.tmp`), Buffer.alloc(100));
+
+    clock.now += MINUTE;
+    const captured = captureLog();
+    const after = await start({}, captured.log);
+    expect(readdirSync(dir)).toEqual([CHECKPOINT_FILE]);
+    expect(captured.entries.filter((entry) => entry.level === 40)).toEqual([
+      expect.objectContaining({ dir, files: 2, bytes: 4196, msg: "removed 2 temporary checkpoint file(s) (4196 bytes) left by an interrupted write" }),
+    ]);
+    expect(after.countsOf("rust").windows).toEqual({ "15m": 1, complete: 1 });
   });
 });

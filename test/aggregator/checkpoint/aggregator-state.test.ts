@@ -10,6 +10,7 @@ import {
   captureState,
   restoredTriggerMs,
   restoreProblem,
+  triggerInForce,
   type AggregatorParts,
   type AggregatorState,
   type PartsOptions,
@@ -153,10 +154,49 @@ describe("aggregator state", () => {
     expect(restoreProblem({ epoch: 1 }, { windows: ["30s", "complete"], capacity: undefined })).toBe("not an aggregator checkpoint");
   });
 
+  it("refuses a state whose hash was fine but whose shape is not this version's, naming the field", () => {
+    const { clock, settings, fresh } = timeline();
+    const parts = fresh();
+    parts.posts.post(["a", "b"], { id: "https://a.example/1" });
+    const state = captureState(parts, settings, clock.now);
+    const configured = { windows: ["30s", "complete"], capacity: undefined };
+    const { engine, posts, ...withoutEngine } = state;
+    expect(restoreProblem(withoutEngine, configured)).toBe("malformed checkpoint (engine: Invalid input: expected object, received undefined)");
+    expect(restoreProblem({ ...state, engine: { ...engine, version: 2 } }, configured)).toBe("engine state format 2; this version reads 1");
+    const { posts: _, ...withoutPosts } = state;
+    expect(restoreProblem(withoutPosts, configured)).toBe("malformed checkpoint (posts: Invalid input: expected object, received undefined)");
+    expect(restoreProblem({ ...state, engine: { ...engine, open: { ids: new Uint32Array(2), deltas: new Float64Array(1) } } }, configured)).toBe(
+      "malformed checkpoint (engine.open: open ids and deltas differ in length)",
+    );
+    expect(restoreProblem({ ...state, posts: { ...posts, tags: ["a"] } }, configured)).toBe(
+      "malformed checkpoint (posts: post tags and epochs differ in length)",
+    );
+    expect(restoreProblem({ ...state, engine: { ...engine, lines: "12" } }, configured)).toBe(
+      "malformed checkpoint (engine.lines: Invalid input: expected number, received string)",
+    );
+    expect(restoreProblem({ ...state, settings: { ...settings, windows: "30s,complete" } }, configured)).toBe(
+      "malformed checkpoint (settings.windows: Invalid input: expected array, received string)",
+    );
+    // Through a checkpoint's serialisation, a whole state passes.
+    expect(restoreProblem(deserialize(serialize(state)), configured)).toBeUndefined();
+  });
+
   it("keeps a trigger interval changed at run time, unless TRIGGER_INTERVAL was changed since", () => {
     const saved = { windows: ["15m"], capacity: undefined, topN: 5, configuredTriggerMs: 10_000, triggerMs: 2_000 };
     expect(restoredTriggerMs(saved, 10_000)).toBe(2_000);
     expect(restoredTriggerMs(saved, 5_000)).toBe(5_000);
+  });
+
+  it("says which trigger interval applies and why", () => {
+    const saved = { windows: ["15m"], capacity: undefined, topN: 5, configuredTriggerMs: 2_000, triggerMs: 500 };
+    expect(triggerInForce(undefined, 2_000)).toEqual({ ms: 2_000, why: "TRIGGER_INTERVAL 2s" });
+    expect(triggerInForce({ ...saved, triggerMs: 2_000 }, 2_000)).toEqual({ ms: 2_000, why: "TRIGGER_INTERVAL 2s" });
+    expect(triggerInForce(saved, 2_000)).toEqual({ ms: 500, why: "restored from checkpoint: changed at run time; TRIGGER_INTERVAL 2s" });
+    expect(triggerInForce(saved, 5_000)).toEqual({
+      ms: 5_000,
+      why: "TRIGGER_INTERVAL 5s, changed since the checkpoint: the 500ms set at run time is dropped",
+    });
+    expect(triggerInForce({ ...saved, triggerMs: 5 }, 2_000)).toEqual({ ms: 2_000, why: "TRIGGER_INTERVAL 2s; the checkpoint's 5ms is out of bounds" });
   });
 });
 
