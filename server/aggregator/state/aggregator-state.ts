@@ -8,7 +8,6 @@
  * Pure: no I/O and no clock; the checkpoint edge (checkpointing.ts) reads and writes it.
  */
 import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
-import type { ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
 import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
