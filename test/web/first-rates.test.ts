@@ -51,3 +51,20 @@ describe("rates from the first snapshot", () => {
     expect(statValue("postsPerSecond", { snapshot: snapshot(1), rates: undefined, startedAt: undefined, ageMs: 0 })).toBe("–");
   });
 });
+
+describe("the distinct tile", () => {
+  const inputs = (estimated: boolean) => {
+    const base = snapshot(1);
+    return {
+      snapshot: { ...base, stats: { ...base.stats, distinct: 3_200_000, ...(estimated && { distinctEstimated: true as const }) } },
+      rates: undefined,
+      startedAt: undefined,
+      ageMs: undefined,
+    };
+  };
+
+  it("marks an estimate past the capacity with ≈, and shows an exact count plainly", () => {
+    expect(statValue("distinct", inputs(true))).toBe(`≈${statValue("distinct", inputs(false))}`);
+    expect(statValue("distinct", inputs(false))).not.toContain("≈");
+  });
+});

@@ -11,7 +11,7 @@ export const STAT_LABELS: Readonly<Record<StatKey, { label: string; hint: string
   hashtagsPerSecond: { label: "Hashtags / s", hint: "Hashtag uses per second: the ingestors' own figure, else counted over about the last ten seconds" },
   lines: { label: "Posts", hint: "Posts counted since start" },
   tags: { label: "Hashtags", hint: "Hashtag uses counted since start" },
-  distinct: { label: "Distinct tags", hint: "Different hashtags seen since start" },
+  distinct: { label: "Distinct tags", hint: "Different hashtags seen since start; ≈ marks an estimate, once more have been seen than the server keeps" },
   rejected: { label: "Rejected", hint: "Lines refused at the intake since start" },
   ingestors: { label: "Ingestors", hint: "Ingest connections open right now" },
   uptime: { label: "Uptime", hint: "Time since the aggregator started" },
@@ -54,6 +54,10 @@ export function statValue(key: StatKey, { snapshot, rates: measured, startedAt, 
       const at = Date.parse(snapshot.at);
       return Number.isNaN(at) ? NONE : formatElapsed(at - startedAt + (ageMs ?? 0), 2);
     }
+    case "distinct":
+      // Past ENGINE_CAPACITY the server estimates (a HyperLogLog of the names seen): say so.
+      if (snapshot === undefined) return NONE;
+      return `${snapshot.stats.distinctEstimated === true ? "≈" : ""}${formatCount(snapshot.stats.distinct)}`;
     default:
       return snapshot === undefined ? NONE : formatCount(snapshot.stats[key]);
   }
