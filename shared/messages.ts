@@ -38,7 +38,6 @@ export const windowTopSchema = z.object({
   window: z.string(),
   top: z.array(topEntrySchema),
 });
-export type WindowTop = z.infer<typeof windowTopSchema>;
 
 /**
  * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
