@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { startChild, type Message } from "../support/child.ts";
-import type { Figure, Scenario } from "../support/figure.ts";
+import { bySize, type Figure, type Scenario } from "../support/figure.ts";
 import { WINDOWS } from "./ingest-throughput.ts";
 
 interface Sent extends Message {
@@ -41,9 +41,10 @@ async function stream(script: string, subjectOptions: object, distinct: number):
 export const boundedMemory: Scenario = {
   name: "memory",
   title: "Bounded memory: 10 M distinct tags streamed through",
-  async run({ quick, progress }): Promise<Figure[]> {
-    const distinct = quick ? 1_000_000 : 10_000_000;
-    const env = { WINDOWS, TRIGGER_INTERVAL: "100ms", ...(quick && { ENGINE_CAPACITY: "100000" }) };
+  async run({ size, progress }): Promise<Figure[]> {
+    const distinct = bySize(size, { smoke: 100_000, quick: 1_000_000, full: 10_000_000 });
+    const capacity = bySize(size, { smoke: "10000", quick: "100000", full: undefined });
+    const env = { WINDOWS, TRIGGER_INTERVAL: "100ms", ...(capacity !== undefined && { ENGINE_CAPACITY: capacity }) };
     progress(`tagstream, ${distinct.toLocaleString("en-US")} distinct + ${(2 * distinct).toLocaleString("en-US")} Zipf draws`);
     const engine = await stream("aggregator-subject.ts", { env }, distinct);
     progress("naive Map");
