@@ -4,9 +4,9 @@ import { defineConfig } from "vitest/config";
 //
 // Most test files spend their time waiting on sockets, timers and child processes, not on the CPU,
 // so two of them run at once (vitest would run one at a time on a two-core machine). The browser
-// tests and the bench smoke test load the CPU themselves, and the browser tests measure the page,
-// so they run afterwards, one file at a time.
-const HEAVY = ["test/browser/**/*.test.ts", "test/bench/**/*.test.ts"];
+// tests load the CPU themselves and measure the page (its heap, its frames), so they run
+// afterwards, one file at a time.
+const BROWSER = ["test/browser/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -17,11 +17,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "node", include: ["test/**/*.test.ts"], exclude: HEAVY, maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: { name: "node", include: ["test/**/*.test.ts"], exclude: BROWSER, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: "heavy", include: HEAVY, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: { name: "browser", include: BROWSER, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],
   },
