@@ -4,7 +4,7 @@
  * project's own tree breaks none.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -118,5 +118,37 @@ describe("import rules", () => {
 
   it("finds nothing to refuse in the project's own tree", async () => {
     expect(await violationsOf(ROOT, CHECKED)).toEqual([]);
+  });
+});
+
+/**
+ * What no import shows: the globals through which code reads a clock, schedules work, or reaches
+ * the process, the console or the network. The engine uses none of them; time is passed in.
+ */
+const IMPURE_GLOBALS = /\b(setTimeout|setInterval|setImmediate|queueMicrotask|Date\.now|new Date|performance\.now|process\.|console\.|fetch\()/g;
+
+function impureGlobals(source: string): string[] {
+  // Comments may name them (to say why not); code may not.
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+  return [...code.matchAll(IMPURE_GLOBALS)].map((match) => match[1] as string);
+}
+
+describe("the pure engine's globals", () => {
+  it("finds a clock, a timer and the process in code, not in comments", () => {
+    const source = [
+      "/** Never Date.now() here. */",
+      "const now = Date.now(); // not setTimeout",
+      "setTimeout(() => process.exit(1), 5);",
+      'const url = "http://example.org";',
+    ].join("\n");
+    expect(impureGlobals(source)).toEqual(["Date.now", "setTimeout", "process."]);
+  });
+
+  it("uses none in server/aggregator/engine/", () => {
+    const engine = join(ROOT, "server/aggregator/engine");
+    const files = readdirSync(engine).filter((name) => name.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(10);
+    const found = files.flatMap((name) => impureGlobals(readFileSync(join(engine, name), "utf8")).map((global) => `${name}: ${global}`));
+    expect(found).toEqual([]);
   });
 });
