@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: runs every scenario (or `--scenario NAME`), prints the table of figures next to
  * their baselines and targets, and writes it as JSON (`--out FILE`, default bench/results/latest.json).
- * `--quick` runs each scenario at a small size, for a look in seconds rather than minutes.
+ * `--quick` runs each scenario at a small size, for a look in about a minute rather than many;
+ * `--smoke` at the smallest, only to show the harness works end to end (the tests run it).
  */
 import { parseArgs } from "node:util";
-import type { Figure, Scenario } from "./support/figure.ts";
+import type { BenchSize, Figure, Scenario } from "./support/figure.ts";
 import { buildReport, formatTable, writeReport } from "./support/report.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
     scenario: { type: "string", multiple: true },
     out: { type: "string", default: "bench/results/latest.json" },
   },
@@ -23,14 +25,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const size: BenchSize = values.smoke ? "smoke" : values.quick ? "quick" : "full";
 const figures: Figure[] = [];
 for (const scenario of SCENARIOS.filter((s: Scenario) => wanted.includes(s.name))) {
   const started = Date.now();
   console.log(`# ${scenario.name}: ${scenario.title}`);
-  figures.push(...(await scenario.run({ quick: values.quick, progress: (m) => console.log(`  ${m}`) })));
+  figures.push(...(await scenario.run({ size, progress: (m) => console.log(`  ${m}`) })));
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
-const report = buildReport(figures, values.quick);
+const report = buildReport(figures, size);
 console.log(`\n${formatTable(report)}\n`);
 writeReport(report, values.out);
 console.log(`written to ${values.out}`);

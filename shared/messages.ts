@@ -38,7 +38,6 @@ export const windowTopSchema = z.object({
   window: z.string(),
   top: z.array(topEntrySchema),
 });
-export type WindowTop = z.infer<typeof windowTopSchema>;
 
 /**
  * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
@@ -139,6 +138,25 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 export const serverMessageSchema = z.discriminatedUnion("type", [helloSchema, snapshotSchema]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
+/** Most entries one `/api/top` request may ask for. */
+export const MAX_TOP_N = 1000;
+
+/**
+ * `GET /api/top?window=15m&n=20` query: a query string is text, so `n` is read as a number. Unknown
+ * parameters are refused rather than ignored. Without `n`, the server's `TOP_N`.
+ */
+export const topQuerySchema = z.strictObject({
+  window: z.string().min(1).max(64).optional(),
+  n: z.coerce.number().int().min(1).max(MAX_TOP_N).optional(),
+});
+export type TopQuery = z.infer<typeof topQuerySchema>;
+
+/** `GET /api/tags/:tag` path parameters: the tag as the client spells it; the server normalises it. */
+export const tagParamsSchema = z.object({
+  tag: z.string().min(1).max(256),
+});
+export type TagParams = z.infer<typeof tagParamsSchema>;
+
 /** `GET /api/top` response body. */
 export const topResponseSchema = z.object({
   window: z.string(),
@@ -172,7 +190,7 @@ export function triggerBoundsProblem(ms: number): string | undefined {
 }
 
 /** `PUT /api/config` request body: `{"triggerInterval":"2s"}`, a duration as in `TRIGGER_INTERVAL`. */
-export const configUpdateSchema = z.object({
+export const configUpdateSchema = z.strictObject({
   triggerInterval: z.string().min(1).max(64),
 });
 export type ConfigUpdate = z.infer<typeof configUpdateSchema>;

@@ -6,7 +6,9 @@
 import net from "node:net";
 import { once } from "node:events";
 import { childOptions, monotonicMs, onParent, tell } from "../support/child.ts";
-import { nameArena, seededUniform, zipfRanks } from "../support/zipf-corpus.ts";
+import { createSeededRandom } from "../../server/demo/seeded-random.ts";
+import { createZipfSampler } from "../../server/demo/zipf-sampler.ts";
+import { nameArena } from "../support/zipf-corpus.ts";
 
 interface Options {
   readonly distinct: number;
@@ -15,8 +17,9 @@ interface Options {
 
 const { distinct, zipfDraws } = childOptions<Options>();
 const names = nameArena(distinct);
-const uniform = seededUniform(11);
-const zipf = zipfRanks(distinct, 1.1, uniform);
+const uniform = createSeededRandom(11).next;
+const sampler = createZipfSampler(distinct, 1.1);
+const zipf = (): number => sampler.rankFor(uniform());
 const counts = new Uint32Array(distinct);
 const CHUNK = 1 << 20;
 

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { startChild, type Message } from "../support/child.ts";
-import type { Figure, Scenario } from "../support/figure.ts";
+import { bySize, type Figure, type Scenario } from "../support/figure.ts";
 import { WINDOWS } from "./ingest-throughput.ts";
 
 interface Sent extends Message {
@@ -41,11 +41,12 @@ async function stream(script: string, subjectOptions: object, distinct: number):
 export const boundedMemory: Scenario = {
   name: "memory",
   title: "Bounded memory: 10 M distinct tags streamed through",
-  async run({ quick, progress }): Promise<Figure[]> {
-    const distinct = quick ? 1_000_000 : 10_000_000;
+  async run({ size, progress }): Promise<Figure[]> {
+    const distinct = bySize(size, { smoke: 100_000, quick: 1_000_000, full: 10_000_000 });
+    const capacity = bySize(size, { smoke: "10000", quick: "100000", full: undefined });
     // Checkpoints every 5 s rather than 30 s, so that the streamed seconds include several: a
     // checkpoint's copy of the state is part of the peak a user sees.
-    const env = { WINDOWS, TRIGGER_INTERVAL: "100ms", CHECKPOINT_INTERVAL: "5s", ...(quick && { ENGINE_CAPACITY: "100000" }) };
+    const env = { WINDOWS, TRIGGER_INTERVAL: "100ms", CHECKPOINT_INTERVAL: "5s", ...(capacity !== undefined && { ENGINE_CAPACITY: capacity }) };
     progress(`tagstream, ${distinct.toLocaleString("en-US")} distinct + ${(2 * distinct).toLocaleString("en-US")} Zipf draws`);
     const engine = await stream("aggregator-subject.ts", { env }, distinct);
     progress("naive Map");

@@ -5,10 +5,17 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { startChild, type Child } from "../support/child.ts";
-import type { Figure, Scenario } from "../support/figure.ts";
+import { bySize, type Figure, type Scenario } from "../support/figure.ts";
 import { WINDOWS } from "./ingest-throughput.ts";
 
-async function cpuShare(script: string, subjectOptions: object, clients: number, seconds: number, progress: (m: string) => void): Promise<{ share: number; frames: number }> {
+interface Load {
+  readonly clients: number;
+  /** How long the clients get snapshots before measuring. */
+  readonly settleMs: number;
+  readonly seconds: number;
+}
+
+async function cpuShare(script: string, subjectOptions: object, { clients, settleMs, seconds }: Load, progress: (m: string) => void): Promise<{ share: number; frames: number }> {
   const subject = startChild(script, subjectOptions);
   const crowds: Child[] = [];
   try {
@@ -17,7 +24,7 @@ async function cpuShare(script: string, subjectOptions: object, clients: number,
     for (let i = 0; i < 2; i++) crowds.push(startChild("ws-clients.ts", { url, clients: clients / 2 }, ["--max-old-space-size=4096"]));
     await Promise.all(crowds.map((c) => c.next("connected")));
     progress(`${clients} clients connected`);
-    await sleep(1500);
+    await sleep(settleMs);
     const before = await Promise.all(crowds.map((c) => c.ask<{ type: string; frames: number }>({ type: "frames" }, "frames")));
     await subject.ask({ type: "cpu-start" }, "cpu-started");
     await sleep(seconds * 1000);
@@ -34,13 +41,17 @@ async function cpuShare(script: string, subjectOptions: object, clients: number,
 export const fanOut: Scenario = {
   name: "fanout",
   title: "Fan-out: WebSocket clients at one snapshot a second",
-  async run({ quick, progress }): Promise<Figure[]> {
-    const clients = quick ? 1000 : 10_000;
-    const seconds = quick ? 3 : 10;
+  async run({ size, progress }): Promise<Figure[]> {
+    const load = bySize(size, {
+      smoke: { clients: 50, settleMs: 200, seconds: 1 },
+      quick: { clients: 1000, settleMs: 1500, seconds: 3 },
+      full: { clients: 10_000, settleMs: 1500, seconds: 10 },
+    });
+    const { clients, seconds } = load;
     progress("tagstream app");
-    const engine = await cpuShare("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: "1s" } }, clients, seconds, progress);
+    const engine = await cpuShare("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: "1s" } }, load, progress);
     progress("naive server");
-    const naive = await cpuShare("naive-subject.ts", { triggerMs: 1000 }, clients, seconds, progress);
+    const naive = await cpuShare("naive-subject.ts", { triggerMs: 1000 }, load, progress);
     return [
       {
         scenario: "fanout",

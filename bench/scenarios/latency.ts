@@ -4,7 +4,7 @@
  * (split + Map, full sort each trigger) under the same load.
  */
 import { startChild } from "../support/child.ts";
-import type { Figure, Scenario } from "../support/figure.ts";
+import { bySize, type BenchSize, type Figure, type Scenario } from "../support/figure.ts";
 import { ingestCorpus, WINDOWS } from "./ingest-throughput.ts";
 
 const TRIGGER_MS = 100;
@@ -29,10 +29,10 @@ interface Measured {
   readonly uncounted: number;
 }
 
-async function measure(script: string, subjectOptions: object, quick: boolean): Promise<Measured> {
-  const linesPerSecond = quick ? 200_000 : 1_000_000;
+async function measure(script: string, subjectOptions: object, size: BenchSize): Promise<Measured> {
+  const linesPerSecond = bySize(size, { smoke: 20_000, quick: 200_000, full: 1_000_000 });
   const subject = startChild(script, subjectOptions);
-  const probe = startChild("latency-probe.ts", { corpus: ingestCorpus(quick), linesPerSecond, seconds: quick ? 1.5 : 8 });
+  const probe = startChild("latency-probe.ts", { corpus: ingestCorpus(size), linesPerSecond, seconds: bySize(size, { smoke: 0.5, quick: 1.5, full: 8 }) });
   try {
     const [{ ingestPort, httpPort }] = await Promise.all([subject.next("ready"), probe.next("ready")]);
     const wsUrl = script === "naive-subject.ts" ? `ws://127.0.0.1:${httpPort}` : `ws://127.0.0.1:${httpPort}/ws`;
@@ -51,12 +51,12 @@ async function measure(script: string, subjectOptions: object, quick: boolean): 
 export const latency: Scenario = {
   name: "latency",
   title: "Latency from socket to WebSocket frame, trigger 100 ms",
-  async run({ quick, progress }): Promise<Figure[]> {
+  async run({ size, progress }): Promise<Figure[]> {
     progress("tagstream aggregator + app");
     // Checkpoints every 3 s (ten times the default's rate), so that the measured seconds include some.
-    const engine = await measure("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: `${TRIGGER_MS}ms`, CHECKPOINT_INTERVAL: "3s" } }, quick);
+    const engine = await measure("aggregator-subject.ts", { env: { WINDOWS, TRIGGER_INTERVAL: `${TRIGGER_MS}ms`, CHECKPOINT_INTERVAL: "3s" } }, size);
     progress("naive server");
-    const naive = await measure("naive-subject.ts", { triggerMs: TRIGGER_MS }, quick);
+    const naive = await measure("naive-subject.ts", { triggerMs: TRIGGER_MS }, size);
     return [
       {
         scenario: "latency",

@@ -1,6 +1,6 @@
 /**
  * Start-up and idle memory of `npm run serve`: from the command to `/healthz` answering, and the
- * resident memory of its Node processes five seconds later (one with --quick). tagstream runs compiled JavaScript
+ * resident memory of its Node processes five seconds later (less at the smaller sizes). tagstream runs compiled JavaScript
  * (esbuild's bundle, built as part of the command); the baseline is the same server run from its
  * TypeScript sources through tsx, as the commands ran before, measured in the same run. npm's own
  * start (the same for both) is left out: the commands are what `npm run serve` executes.
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../test/support/free-port.ts";
-import { percentile, type Figure, type Scenario } from "../support/figure.ts";
+import { bySize, percentile, type Figure, type Scenario } from "../support/figure.ts";
 import { treeRssBytes } from "../support/process-tree.ts";
 
 const COMPILED = "node scripts/build-server.mjs && exec node dist/server/serve.js";
@@ -59,9 +59,9 @@ async function median(command: string, runs: number, idleAfterMs: number): Promi
 export const startUp: Scenario = {
   name: "start-up",
   title: "npm run serve: start-up time and idle memory, compiled against tsx",
-  async run({ quick, progress }): Promise<Figure[]> {
-    const runs = quick ? 1 : 3;
-    const idleAfterMs = quick ? 1000 : 5000;
+  async run({ size, progress }): Promise<Figure[]> {
+    const runs = bySize(size, { smoke: 1, quick: 1, full: 3 });
+    const idleAfterMs = bySize(size, { smoke: 200, quick: 1000, full: 5000 });
     progress("compiled (dist/server)");
     const compiled = await median(COMPILED, runs, idleAfterMs);
     progress("from source through tsx");

@@ -3,13 +3,17 @@
  * Ticks follow 100 ms of traffic at 1 M lines/s (about 3 M tags/s).
  */
 import { startChild } from "../support/child.ts";
-import { percentile, type Figure, type Scenario } from "../support/figure.ts";
+import { bySize, percentile, type BenchSize, type Figure, type Scenario } from "../support/figure.ts";
 import { ingestCorpus } from "./ingest-throughput.ts";
 
-async function probe(subject: "engine" | "naive", quick: boolean, ticks: number): Promise<number[]> {
-  const corpus = { ...ingestCorpus(quick), distinct: quick ? 100_000 : 1_000_000 };
-  const size = quick ? { warmLines: 100_000, linesPerTick: 10_000 } : { warmLines: 2_000_000, linesPerTick: 100_000 };
-  const child = startChild("tick-probe.ts", { subject, corpus, ticks, triggerMs: 100, ...size }, ["--max-old-space-size=8192"]);
+async function probe(subject: "engine" | "naive", size: BenchSize, ticks: number): Promise<number[]> {
+  const corpus = { ...ingestCorpus(size), distinct: bySize(size, { smoke: 10_000, quick: 100_000, full: 1_000_000 }) };
+  const lines = bySize(size, {
+    smoke: { warmLines: 10_000, linesPerTick: 1_000 },
+    quick: { warmLines: 100_000, linesPerTick: 10_000 },
+    full: { warmLines: 2_000_000, linesPerTick: 100_000 },
+  });
+  const child = startChild("tick-probe.ts", { subject, corpus, ticks, triggerMs: 100, ...lines }, ["--max-old-space-size=8192"]);
   try {
     return (await child.next<{ type: string; durations: number[] }>("done")).durations;
   } finally {
@@ -20,12 +24,12 @@ async function probe(subject: "engine" | "naive", quick: boolean, ticks: number)
 export const tickCost: Scenario = {
   name: "tick",
   title: "Tick cost: top-20 of 15m and complete with 1 M distinct tags",
-  async run({ quick, progress }) {
+  async run({ size, progress }) {
     progress("tagstream engine ticks");
-    const engine = await probe("engine", quick, quick ? 20 : 60);
+    const engine = await probe("engine", size, bySize(size, { smoke: 5, quick: 20, full: 60 }));
     progress("naive full sort");
-    const naive = await probe("naive", quick, 3);
-    const distinct = quick ? "100 k" : "1 M";
+    const naive = await probe("naive", size, 3);
+    const distinct = bySize(size, { smoke: "10 k", quick: "100 k", full: "1 M" });
     return [
       {
         scenario: "tick",

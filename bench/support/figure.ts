@@ -19,8 +19,20 @@ export interface Figure {
   readonly notes?: readonly string[];
 }
 
+/**
+ * How big a run is: `full` for the figures in the README, `quick` (`--quick`) for a look in about
+ * a minute, `smoke` (`--smoke`) only to show every part of the harness works, in seconds, without
+ * the Redis peer (tests use no shared service).
+ */
+export type BenchSize = "smoke" | "quick" | "full";
+
+/** The value for `size`. */
+export function bySize<T>(size: BenchSize, values: { readonly smoke: T; readonly quick: T; readonly full: T }): T {
+  return values[size];
+}
+
 export interface ScenarioContext {
-  readonly quick: boolean;
+  readonly size: BenchSize;
   /** Progress for the person watching; not part of the report. */
   progress(message: string): void;
 }

@@ -2,20 +2,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname } from "node:path";
-import { met, ratio, type Figure } from "./figure.ts";
+import { met, ratio, type BenchSize, type Figure } from "./figure.ts";
 
 export interface Report {
   readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly node: string };
+  /** Any size but the full one. */
   readonly quick: boolean;
+  readonly size: BenchSize;
   readonly at: string;
   readonly figures: ReadonlyArray<Figure & { readonly met?: boolean }>;
 }
 
-export function buildReport(figures: readonly Figure[], quick: boolean): Report {
+export function buildReport(figures: readonly Figure[], size: BenchSize): Report {
   const cpu = cpus();
   return {
     machine: { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    quick,
+    quick: size !== "full",
+    size,
     at: new Date().toISOString(),
     figures: figures.map((figure) => ({ ...figure, ...(met(figure) !== undefined && { met: met(figure) }) })),
   };
@@ -45,7 +48,7 @@ export function formatTable(report: Report): string {
   ]);
   const lines = [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`);
   const notes = report.figures.flatMap((f) => (f.notes ?? []).map((n) => `- ${f.scenario}: ${n}`));
-  const machine = `${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}${report.quick ? " (--quick sizes)" : ""}`;
+  const machine = `${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}${report.size === "full" ? "" : ` (--${report.size} sizes)`}`;
   return [`Measured ${report.at} on ${machine}.`, "", ...lines, ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");
 }
 

@@ -1,11 +1,14 @@
 /**
  * The benchmark's traffic: lines of 1-5 hashtags drawn with Zipf-like popularity (rank r has weight
- * 1/r^s), the shape hashtag use follows on social media. Deterministic for a seed, and cached in the
- * temporary directory so that every subject of one run (and every run) reads the same bytes.
+ * 1/r^s), the shape hashtag use follows on social media, with the demo's seeded PRNG and Zipf
+ * sampler. Deterministic for a seed, and cached in the temporary directory so that every subject of
+ * one run (and every run) reads the same bytes.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSeededRandom } from "../../server/demo/seeded-random.ts";
+import { createZipfSampler } from "../../server/demo/zipf-sampler.ts";
 
 export interface CorpusSpec {
   /** Ranks the tags are drawn from. */
@@ -20,39 +23,6 @@ export interface Corpus {
   readonly bytes: Buffer;
   readonly lines: number;
   readonly tags: number;
-}
-
-/** A small, fast, seedable PRNG (mulberry32): uniform doubles in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Inverse-CDF sampling of 0-based Zipf ranks over `size` ranks. */
-export function zipfRanks(size: number, exponent: number, uniform: () => number): () => number {
-  const cumulative = new Float64Array(size);
-  let total = 0;
-  for (let rank = 0; rank < size; rank++) {
-    total += 1 / (rank + 1) ** exponent;
-    cumulative[rank] = total;
-  }
-  return () => {
-    const target = uniform() * total;
-    let low = 0;
-    let high = size - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((cumulative[middle] as number) > target) high = middle;
-      else low = middle + 1;
-    }
-    return low;
-  };
 }
 
 const CONSONANTS = "bcdfghjklmnprstvwxyz";
@@ -88,8 +58,9 @@ export function nameArena(size: number): { bytes: Buffer; offsets: Uint32Array }
 }
 
 export function generateCorpus(spec: CorpusSpec): Corpus {
-  const uniform = seededUniform(spec.seed);
-  const rank = zipfRanks(spec.distinct, spec.exponent, uniform);
+  const uniform = createSeededRandom(spec.seed).next;
+  const zipf = createZipfSampler(spec.distinct, spec.exponent);
+  const rank = (): number => zipf.rankFor(uniform());
   const names = nameArena(spec.distinct);
   // Longest name is 2 bytes per base-100 digit; 1-5 tags plus separators a line.
   const out = Buffer.allocUnsafe(spec.tags * (2 * Math.ceil(Math.log10(spec.distinct + 1) / 2 + 1) + 1) + 16);

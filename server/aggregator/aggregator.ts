@@ -16,7 +16,7 @@ import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
 import { buildParts, captureState, triggerInForce, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
-import type { EngineCounters } from "./engine/counting-engine.ts";
+import type { EngineCounters } from "./engine/tick-result.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
 import type { IntakeStats } from "./state/intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./intake/line-intake.ts";

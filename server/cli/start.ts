@@ -34,8 +34,10 @@ if (config.demo && config.replay === undefined) {
   process.stdout.write(tty ? `\x1b[1;33m${banner}\x1b[0m\n` : `${banner}\n`);
 }
 
-// Children's stdout is a pipe: ask them for pretty logs when ours is a terminal.
-const env = { ...process.env, ...(tty && !process.env.LOG_FORMAT && { LOG_FORMAT: "pretty" }) };
+// Children's stdout is a pipe: "auto" (the config's default) would give JSON there, so it becomes
+// what it means for our own stdout. A format the operator chose reaches them as it is.
+const logFormat = config.log.format === "auto" && tty ? "pretty" : config.log.format;
+const env = { ...process.env, LOG_FORMAT: logFormat };
 // The children are this command's siblings, compiled (dist/server/*.js) or run from source (*.ts).
 const script = (name: string): string => fileURLToPath(new URL(`./${name}${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 

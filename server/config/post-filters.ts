@@ -1,6 +1,6 @@
 /**
  * The ingestor's filters as configured: which posts never reach the counts. Each list is parsed and
- * checked here with the rest of the configuration; server/ingestor/post-filter.ts applies them.
+ * checked here with the rest of the configuration; server/ingestor/posts/post-filter.ts applies them.
  *
  * Lists are comma-separated. Tag entries are hashtag names (a leading `#` is optional), normalised
  * like every counted tag, or patterns where `*` stands for any run of characters and `?` for one.

@@ -1,6 +1,7 @@
 /**
  * A small seeded PRNG (mulberry32: 32-bit state, full period, good enough for synthetic traffic)
- * with the few draws the generator needs. Same seed, same sequence, on every platform.
+ * with the few draws the generator needs. Same seed, same sequence, on every platform. The
+ * benchmark's corpus draws from it too.
  */
 
 export interface SeededRandom {

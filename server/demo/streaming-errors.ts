@@ -33,5 +33,3 @@ export class SubscriptionWaitTimeoutError extends Error {
     this.name = "SubscriptionWaitTimeoutError";
   }
 }
-
-export type StreamingRefusal = StreamRequestError | StreamAuthenticationError;

@@ -56,6 +56,10 @@ function churningRanking(): (epoch: number) => TopEntry[] {
   };
 }
 
+/** Finite animations still running in the page (Svelte's transitions); endless ones are not waited for. */
+const RUNNING_TRANSITIONS = `document.getAnimations().filter((animation) =>
+  animation.playState === "running" && Number.isFinite(Number(animation.effect?.getComputedTiming().endTime))).length`;
+
 const skip = skipWithoutChromium();
 
 describe.skipIf(skip)("a wall that runs for days", () => {
@@ -103,8 +107,8 @@ describe.skipIf(skip)("a wall that runs for days", () => {
         if (sent % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 16));
       }
       await expect.poll(shownEpoch, { timeout: 90_000 }).toBe(String(epoch));
-      // Let the last transitions finish: their animations hold nodes until they end.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Until the last transitions have finished: their animations hold nodes until they end.
+      await expect.poll(() => page.evaluate<number>(RUNNING_TRANSITIONS), { timeout: 30_000 }).toBe(0);
       return pageCosts(cdp);
     };
 
@@ -133,7 +137,11 @@ describe.skipIf(skip)("a wall that runs for days", () => {
 
   it("holds the screen while the tab is hidden, and shows the newest snapshot the moment it is visible again", async () => {
     const feed = scriptedFeed({ triggerMs: 1000, topN: 20 });
-    const page = await open(`${await serve(feed)}/wall`);
+    // Every frame the page's socket receives, as Chromium's network layer sees it.
+    const received: string[] = [];
+    const page = await open("about:blank");
+    page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => void received.push(String(payload))));
+    await page.goto(`${await serve(feed)}/wall`);
     const shown = async () => [await page.getByTestId("wall").getAttribute("data-epoch"), (await wallRows(page)).map((row) => row.tag)];
     // Headless Chromium never hides a tab on its own: the page is told, as a browser would tell it.
     const setVisibility = (state: "hidden" | "visible") =>
@@ -147,7 +155,9 @@ describe.skipIf(skip)("a wall that runs for days", () => {
     await setVisibility("hidden");
     feed.push(2, [{ tag: "second", count: 2, rank: 1, history: [2] }]);
     feed.push(3, [{ tag: "third", count: 3, rank: 1, history: [3] }]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Epoch 3 has reached the page, and the page has run its tasks since: it got it and kept it back.
+    await expect.poll(() => received.some((frame) => frame.includes('"epoch":3')), PAGE_WAIT).toBe(true);
+    await page.evaluate("new Promise((resolve) => setTimeout(resolve, 0))");
     expect(await shown()).toEqual(["1", ["first"]]);
 
     await setVisibility("visible");

@@ -7,7 +7,7 @@ import net from "node:net";
 import { once } from "node:events";
 import type { FastifyInstance } from "fastify";
 import WebSocket from "ws";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../server/http/app.ts";
 import { MAX_CLIENT_FRAME_BYTES, TOO_MANY_CLIENTS } from "../../server/http/plugins/snapshot-socket.ts";
 import { AggregatorMetrics } from "../../server/metrics/aggregator-metrics.ts";
@@ -117,8 +117,12 @@ describe("WebSocket clients", () => {
     // Pings at 100 ms: unanswered at the second, terminated at the third.
     await closed;
     await waitUntil(() => serverClients(h.app).size === 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Three more rounds of pings, each answered: a peer that did not answer would be gone by the second.
+    let pings = 0;
+    live.socket.on("ping", () => (pings += 1));
+    await vi.waitFor(() => expect(pings).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 10 });
     expect(live.socket.readyState).toBe(WebSocket.OPEN);
+    expect(serverClients(h.app).size).toBe(1);
   });
 
   it("drops a client that stops reading once more than the bound waits for it; the others get every frame", async () => {

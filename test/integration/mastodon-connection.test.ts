@@ -3,12 +3,13 @@
  * a message that says how to fix it; restarts, drops and silent stalls are survived, each reconnect
  * logged and counted, with no subscription lost and no post counted twice.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import WebSocket from "ws";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import type { MastodonTarget } from "../../server/ingestor/ingestor.ts";
 import { MastodonAuthError } from "../../server/ingestor/mastodon/mastodon-errors.ts";
 import { captureLog } from "./log-capture.ts";
-import { countsIn, harness, ingestor, simulatedMastodon, target, tickUntil, waitUntil } from "./ingest-fixture.ts";
+import { countsIn, harness, ingestor, onCleanup, simulatedMastodon, target, tickUntil, waitUntil } from "./ingest-fixture.ts";
 
 /** The upgrade is refused only when masto connects, after startIngestor has returned. */
 const refusedIngestor = (refused: MastodonTarget) =>
@@ -76,9 +77,17 @@ describe("staying connected", () => {
     const server = await simulatedMastodon({ pingIntervalMs: 100 });
     const captured = captureLog();
     const ing = await ingestor([server], h.aggregator.intake.port, { silenceTimeoutMs: 500, log: captured.log });
-    // Pings alone keep a quiet connection alive.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Pings alone keep a quiet connection alive: a client of our own counts the pings the server
+    // sends every client; twelve of them, 100 ms apart, span more than twice the silence timeout.
+    const observer = new WebSocket(`${server.streamingUrl}/api/v1/streaming?stream=public`, server.token);
+    onCleanup(async () => void observer.terminate());
+    let pings = 0;
+    observer.on("ping", () => (pings += 1));
+    await vi.waitFor(() => expect(pings).toBeGreaterThanOrEqual(12), { timeout: 5_000, interval: 20 });
     expect(ing.stats.reconnects).toBe(0);
+    expect(captured.withMessage("Mastodon stream lost; reconnecting")).toEqual([]);
+    observer.terminate();
+    await vi.waitFor(() => expect(server.subscriptions()).toEqual([["public"]]), { timeout: 5_000, interval: 20 });
 
     server.setSilent(true);
     await waitUntil(() => ing.stats.reconnects >= 1, 5_000, "a reconnect");

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import { freePort } from "../support/free-port.ts";
+import { captureLog } from "./log-capture.ts";
 import { ingestor, onCleanup, simulatedMastodon, waitUntil } from "./ingest-fixture.ts";
 import { commandArgs } from "../support/commands.ts";
 
@@ -35,13 +36,18 @@ async function sparkLikeReader(port: number): Promise<{ rows: string[]; socket: 
 describe("Spark-compatible plain lines", () => {
   it("waits for a reader, then streams each tagged post's hashtags as one plain line", async () => {
     const server = await simulatedMastodon();
-    const ing = await ingestor([server], 0, { output: { kind: "listen", host: "127.0.0.1", port: 0 }, format: "plain" }, { subscribed: false });
-    // masto would have connected after 1 s: nobody reads yet, so nothing is followed.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(server.subscriptions()).toEqual([]);
+    const captured = captureLog();
+    const listen = { output: { kind: "listen", host: "127.0.0.1", port: 0 }, format: "plain", log: captured.log } as const;
+    const ing = await ingestor([server], 0, listen, { subscribed: false });
+    // The ingestor says what it does, in order: following would begin with "subscribing", at once
+    // when nothing held it back, so it must come after the reader, not before.
+    const said = () => captured.entries.map((entry) => entry.msg);
+    expect(said()).toEqual(["waiting for a reader before streaming"]);
+    expect(server.connections()).toBe(0);
 
     const reader = await sparkLikeReader(ing.listenPort as number);
     await server.waitForSubscription(["public"]);
+    expect(said().slice(0, 3)).toEqual(["waiting for a reader before streaming", "line reader connected", "subscribing to Mastodon stream"]);
     server.publish({ event: "update", status: craftStatus({ id: "1", acct: "a@x.example", tags: ["Rust", "python"] }) });
     server.publish({ event: "update", status: craftStatus({ id: "2", acct: "b@x.example", tags: [] }) });
     server.publish({ event: "update", status: craftStatus({ id: "3", acct: "c@x.example", tags: ["Café"] }) });

@@ -19,6 +19,7 @@ import { scanPlainLine } from "./plain-line.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { TagCapacity } from "./tag-capacity.ts";
 import { TagInterner } from "./tag-interner.ts";
+import type { EngineCounters, TickResult } from "./tick-result.ts";
 import type { NameOrder } from "./top-n.ts";
 import { TopTracker } from "./top-tracker.ts";
 
@@ -32,24 +33,6 @@ export interface EngineOptions {
    * fit; past it the engine keeps a Space-Saving summary (space-saving.ts) and reports error bounds.
    */
   readonly capacity?: number;
-}
-
-export interface EngineCounters {
-  /** Lines ingested (one per post). */
-  readonly lines: number;
-  /** Tag occurrences ingested. */
-  readonly tags: number;
-  /** Distinct tags seen: exact while they fit the capacity; past it, an estimate (see tag-capacity.ts). */
-  readonly distinct: number;
-  /** Present, true, once `distinct` is an estimate. */
-  readonly distinctEstimated?: true;
-}
-
-export interface TickResult {
-  readonly epoch: number;
-  readonly at: number;
-  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[] }>;
-  readonly counters: EngineCounters;
 }
 
 export class CountingEngine {

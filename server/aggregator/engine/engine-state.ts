@@ -4,7 +4,7 @@
  * their buckets only; their totals are recounted from them on restore.
  */
 import type { ClosedBucket } from "./count-bucket.ts";
-import type { TickResult } from "./counting-engine.ts";
+import type { TickResult } from "./tick-result.ts";
 import type { SpaceSavingState } from "./space-saving.ts";
 import type { InternerState } from "./tag-interner.ts";
 

@@ -1,6 +1,6 @@
 /** Turns an engine tick and the intake's bookkeeping into the wire's `snapshot` and `hello`. */
 import { PROTOCOL_VERSION, type Hello, type IngestReport, type Snapshot } from "../../../shared/messages.ts";
-import type { TickResult } from "../engine/counting-engine.ts";
+import type { TickResult } from "../engine/tick-result.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import type { TagHistory } from "./tag-history.ts";
 

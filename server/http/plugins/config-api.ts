@@ -10,9 +10,10 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { formatDuration, parseDuration } from "../../../shared/duration.ts";
-import type { ConfigResponse, ConfigUpdate } from "../../../shared/messages.ts";
+import { configUpdateSchema, type ConfigResponse, type ConfigUpdate } from "../../../shared/messages.ts";
 import { tokenMatcher } from "../../security/token-matcher.ts";
 import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
+import { zodRoute } from "../zod-route.ts";
 
 interface Options {
   feed: SnapshotSource;
@@ -60,14 +61,7 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
         await authorise(request, reply);
         return payload;
       },
-      schema: {
-        body: {
-          type: "object",
-          additionalProperties: false,
-          required: ["triggerInterval"],
-          properties: { triggerInterval: { type: "string", minLength: 1, maxLength: 64 } },
-        },
-      },
+      ...zodRoute({ body: configUpdateSchema }),
     },
     async (request, reply) => {
       const text = request.body.triggerInterval;

@@ -1,47 +1,28 @@
 /**
  * The REST view of the counts: `GET /api/top?window=15m&n=20` and `GET /api/tags/:tag`.
- * Query parameters are validated by the route schemas, so a bad value gets a clear 400.
+ * Query and path are validated against their schemas in shared/messages.ts, so a bad value gets a
+ * clear 400.
  */
 import type { FastifyPluginAsync } from "fastify";
+import { tagParamsSchema, topQuerySchema, type TagParams, type TopQuery } from "../../../shared/messages.ts";
 import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
-
-/** Most entries one `/api/top` request may ask for. */
-export const MAX_TOP_N = 1000;
+import { zodRoute } from "../zod-route.ts";
 
 export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
   const defaultN = feed.hello().topN;
 
-  app.get<{ Querystring: { window?: string; n: number } }>(
-    "/api/top",
-    {
-      schema: {
-        querystring: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            window: { type: "string", minLength: 1, maxLength: 64 },
-            n: { type: "integer", minimum: 1, maximum: MAX_TOP_N, default: defaultN },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const window = request.query.window ?? feed.windows[0] ?? "";
-      const top = feed.top(window, request.query.n);
-      if (top === undefined) {
-        return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
-      }
-      return top;
-    },
-  );
+  app.get<{ Querystring: TopQuery }>("/api/top", zodRoute({ querystring: topQuerySchema }), async (request, reply) => {
+    const window = request.query.window ?? feed.windows[0] ?? "";
+    const top = feed.top(window, request.query.n ?? defaultN);
+    if (top === undefined) {
+      return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
+    }
+    return top;
+  });
 
-  app.get<{ Params: { tag: string } }>(
-    "/api/tags/:tag",
-    { schema: { params: { type: "object", properties: { tag: { type: "string", minLength: 1, maxLength: 256 } } } } },
-    async (request, reply) => {
-      const counts = feed.countsOf(request.params.tag);
-      if (counts.tag === "") return reply.code(400).send({ error: "tag has no valid hashtag characters" });
-      return counts;
-    },
-  );
+  app.get<{ Params: TagParams }>("/api/tags/:tag", zodRoute({ params: tagParamsSchema }), async (request, reply) => {
+    const counts = feed.countsOf(request.params.tag);
+    if (counts.tag === "") return reply.code(400).send({ error: "tag has no valid hashtag characters" });
+    return counts;
+  });
 };

@@ -8,6 +8,7 @@
  * snapshot is not replaced: nothing re-renders for a tab nobody looks at, and the newest snapshot
  * appears the moment the page is visible again.
  */
+import { Backoff, type BackoffPolicy } from "../../../shared/backoff.ts";
 import {
   parseServerMessage,
   type Hello,
@@ -17,9 +18,11 @@ import {
 } from "../../../shared/messages.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RateMeter, type Rates } from "./rate-meter.ts";
-import { ReconnectBackoff, type BackoffOptions } from "./reconnect-backoff.ts";
 
 const NO_ENTRIES: readonly TopEntry[] = Object.freeze([]);
+
+/** A dashboard retries sooner than the ingestor at first, and never waits more than 10 s. */
+export const DASHBOARD_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 10_000 };
 
 export class SnapshotFeed {
   state: ConnectionState = $state("closed");
@@ -57,13 +60,13 @@ export class SnapshotFeed {
   });
 
   readonly #url: string;
-  readonly #backoff: ReconnectBackoff;
+  readonly #backoff: Backoff;
   readonly #rates = new RateMeter();
   #newest: { snapshot: Snapshot; receivedAt: number } | undefined;
 
-  constructor(url: string, backoff: BackoffOptions = {}) {
+  constructor(url: string, backoff: Backoff = new Backoff(DASHBOARD_BACKOFF)) {
     this.#url = url;
-    this.#backoff = new ReconnectBackoff(backoff);
+    this.#backoff = backoff;
   }
 
   /** The latest ranking of one window, empty until a snapshot carries it. */
