@@ -21,7 +21,7 @@ describe("npm run bench --smoke", () => {
     const { stdout } = await run("npx", ["tsx", "bench/run.ts", "--smoke", "--out", out], { timeout: 170_000 });
     const report = JSON.parse(readFileSync(out, "utf8")) as Report;
     expect(report.size).toBe("smoke");
-    expect(report.figures.map((f) => f.scenario)).toEqual(["ingest", "tick", "latency", "fanout", "memory", "memory"]);
+    expect(report.figures.map((f) => f.scenario)).toEqual(["ingest", "tick", "latency", "fanout", "memory", "memory", "start-up", "start-up"]);
     for (const figure of report.figures) {
       expect(Number.isFinite(figure.value), figure.metric).toBe(true);
       expect(typeof figure.met, figure.metric).toBe("boolean");

@@ -71,12 +71,15 @@ function firstBatch(): string {
   return out;
 }
 
-/** 1000 lines of `t25`, the first 12 also carrying a `cafe`: 1000 lines, 1012 occurrences. */
+/**
+ * 1000 lines of `t25`, the first 12 also carrying a `cafe`: 1000 lines, 1012 occurrences. Numbered
+ * on from 1000, so that no JSON line repeats a post id of the first batch (a repeated id replaces).
+ */
 function secondBatch(): string {
   let out = "";
   for (let line = 0; line < 1000; line++) {
     const tags = line < 12 ? ["T25", CAFE_SPELLINGS[line % CAFE_SPELLINGS.length] ?? "cafe"] : ["t25"];
-    out += postLine(line, tags);
+    out += postLine(1000 + line, tags);
   }
   return out;
 }
