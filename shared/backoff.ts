@@ -46,3 +46,19 @@ export class Backoff {
     this.#attempt = 0;
   }
 }
+
+/**
+ * Waits `ms` before the next attempt, or less if `signal` aborts: either way it resolves (never
+ * rejects), so a loop that retries checks `signal.aborted` once afterwards instead of catching.
+ */
+export function waitBeforeRetry(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

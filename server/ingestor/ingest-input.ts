@@ -6,7 +6,7 @@
 import type { Source } from "../../shared/messages.ts";
 import { describeMastodonStream, type MastodonStream } from "../config/mastodon-stream.ts";
 import type { Logger } from "../log/logger.ts";
-import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.ts";
+import { backoffDelay, type BackoffPolicy, waitBeforeRetry } from "../../shared/backoff.ts";
 import { FrameRecorder } from "./replay/frame-recorder.ts";
 import type { IngestPipeline } from "./ingest-pipeline.ts";
 import type { IngestStats } from "./ingest-stats.ts";
@@ -77,7 +77,7 @@ async function resolveTarget(target: MastodonTarget, context: InputContext): Pro
       if (!(error instanceof StreamingUrlError) || !error.transient) throw error;
       const delayMs = backoffDelay(attempt, context.backoff);
       context.log.warn({ instance: host, cause: error.message, attempt: attempt + 1, delayMs }, "Mastodon server unreachable; trying again");
-      await abortableDelay(delayMs, context.signal);
+      await waitBeforeRetry(delayMs, context.signal);
     }
   }
   return undefined;
@@ -146,14 +146,3 @@ async function startReplay(input: Extract<IngestInput, { kind: "replay" }>, cont
   };
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

@@ -7,7 +7,7 @@
 import type { MastodonStream } from "../../config/mastodon-stream.ts";
 import { describeMastodonStream } from "../../config/mastodon-stream.ts";
 import type { Logger } from "../../log/logger.ts";
-import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from "../../../shared/backoff.ts";
+import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF, waitBeforeRetry } from "../../../shared/backoff.ts";
 import { MastodonAuthError, MastodonSubscriptionError } from "./mastodon-errors.ts";
 import { runSession, type SessionEnd, type StreamEvent } from "./mastodon-session.ts";
 
@@ -88,18 +88,7 @@ export async function followMastodonStream(options: FollowOptions, log: Logger):
     attempt++;
     options.onReconnect?.(result.end);
     log.warn({ streamingUrl, cause: describeSessionEnd(result.end), attempt, delayMs }, "Mastodon stream lost; reconnecting");
-    await sleep(delayMs, signal);
+    await waitBeforeRetry(delayMs, signal);
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
