@@ -13,6 +13,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     scenario: { type: "string", multiple: true },
     out: { type: "string", default: "bench/results/latest.json" },
+    "baseline-checkout": { type: "string" },
   },
 });
 
@@ -27,7 +28,7 @@ const figures: Figure[] = [];
 for (const scenario of SCENARIOS.filter((s: Scenario) => wanted.includes(s.name))) {
   const started = Date.now();
   console.log(`# ${scenario.name}: ${scenario.title}`);
-  figures.push(...(await scenario.run({ quick: values.quick, progress: (m) => console.log(`  ${m}`) })));
+  figures.push(...(await scenario.run({ quick: values.quick, progress: (m) => console.log(`  ${m}`), baselineCheckout: values["baseline-checkout"] })));
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 const report = buildReport(figures, values.quick);
