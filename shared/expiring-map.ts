@@ -73,6 +73,11 @@ export class ExpiringMap<K, V> {
     return Array.from(this.#slots, ([key, slot]) => ({ key, value: slot.value, since: slot.since }));
   }
 
+  /** Calls `visit` for every entry, oldest first, without making an object of each. */
+  forEach(visit: (key: K, value: V, since: number) => void): void {
+    for (const [key, slot] of this.#slots) visit(key, slot.value, slot.since);
+  }
+
   /**
    * Fills an empty map with exported entries, oldest first, keeping the ages they had: a restarted
    * process forgets each one when the original would have. The entry limit applies as they come in.

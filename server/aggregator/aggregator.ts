@@ -13,7 +13,7 @@ import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
-import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
+import { buildParts, startCapture, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
 import type { EngineCounters } from "./engine/counting-engine.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
@@ -115,7 +115,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     triggerMs: settings.triggerMs,
   });
   const checkpoints =
-    config.checkpoint && startCheckpoints(config.checkpoint, (at) => captureState(parts, savedSettings(), at), metrics, log, clock);
+    config.checkpoint && startCheckpoints(config.checkpoint, (at) => startCapture(parts, savedSettings(), at), metrics, log, clock);
 
   return {
     intake: intake.address,

@@ -3,18 +3,24 @@
  *
  * A checkpoint is written to a temporary file in the same directory, fsynced, renamed over the
  * previous one and the directory fsynced, so a crash at any instant leaves either the old or the
- * new checkpoint whole, never a torn one. The payload is V8's structured serialisation (typed
- * arrays and Maps survive as they are) behind a magic header and a SHA-256 of the payload, so a
- * truncated or altered file is recognised as corrupt instead of half-restored. The hash is computed
- * with WebCrypto, which runs on libuv's thread pool: for a checkpoint of tens of megabytes that is
- * a few hundred milliseconds the event loop does not spend.
+ * new checkpoint whole, never a torn one. The file is a magic header, the payload
+ * (checkpoint-encoding.ts) and a SHA-256 of the payload, so a truncated or altered file is
+ * recognised as corrupt instead of half-restored.
+ *
+ * The payload is encoded, hashed and written a slice at a time: between two slices the event loop
+ * runs (each write waits for the thread pool), and only the slice being written is held in memory.
+ * The hash therefore comes last. On reading, it is checked with WebCrypto, on libuv's thread pool.
  */
+import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { access, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { deserialize, serialize } from "node:v8";
+import { decodeCheckpointPayload, encodeCheckpoint } from "./checkpoint-encoding.ts";
 
-const MAGIC = Buffer.from("TAGSTREAM-CHECKPOINT-1\n", "latin1");
+const MAGIC_PREFIX = "TAGSTREAM-CHECKPOINT-";
+/** Format 1 held a V8 serialisation of the whole state, its hash first. */
+const FORMAT = 2;
+const MAGIC = Buffer.from(`${MAGIC_PREFIX}${FORMAT}\n`, "latin1");
 const HASH_BYTES = 32;
 export const CHECKPOINT_FILE = "state.checkpoint";
 
@@ -42,15 +48,38 @@ export async function prepareCheckpointDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Writes `state` (plain data, possibly holding captured arrays that are read as they are written)
+ * as the checkpoint; returns the file's size.
+ */
 export async function writeCheckpoint(dir: string, state: unknown): Promise<number> {
   await mkdir(dir, { recursive: true });
-  const payload = serialize(state);
-  const digest = await sha256(payload);
+  const hash = createHash("sha256");
+  function* file(): Generator<Uint8Array> {
+    yield MAGIC;
+    for (const slice of encodeCheckpoint(state)) {
+      hash.update(slice);
+      yield slice;
+    }
+    yield hash.digest();
+  }
+  return writeAtomically(dir, file());
+}
+
+/**
+ * Writes the buffers in turn to a temporary file, fsyncs it and renames it over the checkpoint, then
+ * fsyncs the directory. Each buffer is taken from `buffers` only once the previous one is written.
+ */
+async function writeAtomically(dir: string, buffers: Iterable<Uint8Array>): Promise<number> {
   const target = join(dir, CHECKPOINT_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
+  let bytes = 0;
   const file = await open(temporary, "w", 0o600);
   try {
-    await file.writev([MAGIC, digest, payload]);
+    for (const buffer of buffers) {
+      for (let written = 0; written < buffer.length; ) written += (await file.write(buffer, written)).bytesWritten;
+      bytes += buffer.length;
+    }
     await file.sync();
   } finally {
     await file.close();
@@ -63,7 +92,7 @@ export async function writeCheckpoint(dir: string, state: unknown): Promise<numb
   } finally {
     await directory.close();
   }
-  return MAGIC.length + HASH_BYTES + payload.length;
+  return bytes;
 }
 
 export async function readCheckpoint(dir: string, now: () => number = Date.now): Promise<CheckpointRead> {
@@ -84,18 +113,21 @@ export async function decodeCheckpoint(bytes: Buffer): Promise<{ readonly state:
   const reason = await verify(bytes);
   if (reason !== undefined) return { reason };
   try {
-    return { state: deserialize(bytes.subarray(MAGIC.length + HASH_BYTES)) };
+    return { state: decodeCheckpointPayload(bytes.subarray(MAGIC.length, bytes.length - HASH_BYTES)) };
   } catch (error) {
     return { reason: `undecodable: ${(error as Error).message}` };
   }
 }
 
 async function verify(bytes: Buffer): Promise<string | undefined> {
-  if (bytes.length < MAGIC.length + HASH_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return "not a tagstream checkpoint (bad header)";
+  const magic = bytes.subarray(0, MAGIC.length);
+  if (!magic.equals(MAGIC)) {
+    const other = /^TAGSTREAM-CHECKPOINT-(\d+)\n$/.exec(magic.toString("latin1"));
+    return other === null ? "not a tagstream checkpoint (bad header)" : `checkpoint file format ${other[1]}; this version reads ${FORMAT}`;
   }
-  const expected = bytes.subarray(MAGIC.length, MAGIC.length + HASH_BYTES);
-  const actual = await sha256(bytes.subarray(MAGIC.length + HASH_BYTES));
+  if (bytes.length < MAGIC.length + HASH_BYTES) return "checksum mismatch (truncated or altered)";
+  const expected = bytes.subarray(bytes.length - HASH_BYTES);
+  const actual = await sha256(bytes.subarray(MAGIC.length, bytes.length - HASH_BYTES));
   return expected.equals(actual) ? undefined : "checksum mismatch (truncated or altered)";
 }
 

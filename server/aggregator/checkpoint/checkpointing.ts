@@ -13,6 +13,7 @@ import { CHECKPOINT_FILE, prepareCheckpointDir, readCheckpoint, setCheckpointAsi
 import { scheduleCheckpoints, type CheckpointSchedule } from "./checkpoint-schedule.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { AggregatorMetrics } from "../../metrics/aggregator-metrics.ts";
+import type { Capture } from "../engine/captured-arrays.ts";
 import {
   buildParts,
   restoreProblem,
@@ -79,7 +80,7 @@ function warnSetAside({ reason, movedTo }: CheckpointSetAside, log: Logger): voi
 /** Periodic checkpoints of `capture`, each recorded in the metrics; a failed one is logged and retried at the next beat. */
 export function startCheckpoints(
   { dir, intervalMs }: CheckpointSettings,
-  capture: (at: number) => AggregatorState,
+  capture: (at: number) => Capture<AggregatorState>,
   metrics: AggregatorMetrics,
   log: Logger,
   clock: () => number,

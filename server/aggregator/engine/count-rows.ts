@@ -9,6 +9,7 @@
  * however long the server runs, and retractions (edits, deletes) can make a delta negative.
  */
 import type { BucketLog } from "./bucket-log.ts";
+import { CapturedArray } from "./captured-arrays.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import { grown, grownLength, initialIds } from "./id-arrays.ts";
 import { sortIds } from "./id-sort.ts";
@@ -162,6 +163,16 @@ export class CountRows {
     const out = new Float64Array(limit);
     for (let id = 0; id < limit && id * this.stride < this.#values.length; id++) out[id] = this.#values[id * this.stride + 1 + column] as number;
     return out;
+  }
+
+  /** `column(column, limit)` captured: totals change only when an interval closes, which settles it first. */
+  captureColumn(column: number, limit: number): CapturedArray<Float64Array> {
+    return new CapturedArray<Float64Array>("Float64Array", limit, (from, to) => {
+      const out = new Float64Array(to - from);
+      const values = this.#values;
+      for (let id = from; id < to && id * this.stride < values.length; id++) out[id - from] = values[id * this.stride + 1 + column] as number;
+      return out;
+    });
   }
 
   /** Sets the totals of `column` for ids [0, totals.length). */

@@ -7,6 +7,7 @@
 import type { BucketLog } from "./bucket-log.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
+import type { Captured } from "./captured-arrays.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { SpaceSaving, type SpaceSavingState } from "./space-saving.ts";
 import type { TagInterner } from "./tag-interner.ts";
@@ -100,6 +101,12 @@ export class TagCapacity {
   exportState(): { admissions: number; summary?: TagCapacityState } {
     if (!this.#summary.active) return { admissions: 0 };
     return { admissions: this.#admissions, summary: { ...this.#summary.exportState(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } };
+  }
+
+  /** `exportState` captured (see captured-arrays.ts): the summary changes only at ticks. */
+  capture(): { admissions: number; summary?: Captured<TagCapacityState> } {
+    if (!this.#summary.active) return { admissions: 0 };
+    return { admissions: this.#admissions, summary: { ...this.#summary.capture(this.#interner.idLimit), evictedSinceSweep: this.#evictedSinceSweep } };
   }
 
   /** Takes over exported state; call before the interner loads its names. */

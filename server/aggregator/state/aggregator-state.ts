@@ -10,6 +10,7 @@
 import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
 import type { ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
+import type { Capture, Captured } from "../engine/captured-arrays.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
@@ -86,6 +87,25 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
   };
+}
+
+/**
+ * `captureState` without copying the bulk: the state as of `savedAt`, whose large arrays are read
+ * later, while the aggregator goes on counting (see captured-arrays.ts). Release it once written.
+ */
+export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number): Capture<AggregatorState> {
+  const engine = parts.engine.capture();
+  const state: Captured<AggregatorState> = {
+    format: AGGREGATOR_STATE_FORMAT,
+    version: AGGREGATOR_STATE_VERSION,
+    savedAt,
+    settings,
+    engine: engine.state,
+    posts: parts.posts.capture(),
+    history: parts.history.exportState(),
+    intake: parts.stats.exportState(),
+  };
+  return { state, release: engine.release };
 }
 
 /** The names the engine gives these windows (`15m`, `complete`), as WINDOWS is written. */

@@ -15,6 +15,7 @@
  */
 import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import type { PostMeta } from "../../../shared/line-protocol.ts";
+import { CapturedArray, CapturedStrings, type Captured } from "../engine/captured-arrays.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
 
 export interface PostLedgerStats {
@@ -156,6 +157,69 @@ export class PostLedger {
    * Takes back an exported ledger into this empty one. Its epochs name intervals of the engine that
    * exported it, so the engine must have been restored from the same checkpoint.
    */
+  /**
+   * `exportState` captured (see captured-arrays.ts): the posts and their ages are listed now; their
+   * tags and epochs are read later. Later posts, edits and deletions cannot change what is read: a
+   * held post's lists only grow at their end, past the length taken now, or are replaced by new ones.
+   */
+  capture(): Captured<PostLedgerState> {
+    const count = this.#posts.size;
+    const ids: string[] = new Array<string>(count);
+    const since = new Float64Array(count);
+    const lengths = new Uint32Array(count);
+    const tagLists: string[][] = new Array<string[]>(count);
+    const epochLists: number[][] = new Array<number[]>(count);
+    let index = 0;
+    let total = 0;
+    this.#posts.forEach((key, value, at) => {
+      ids[index] = key;
+      since[index] = at;
+      lengths[index] = value.tags.length;
+      tagLists[index] = value.tags;
+      epochLists[index] = value.epochs;
+      total += value.tags.length;
+      index++;
+    });
+    // Both lists are read in order, each from where its previous slice stopped.
+    const flattened = <T>(lists: T[][]): ((from: number, to: number, put: (item: T, at: number) => void) => void) => {
+      let post = 0;
+      let first = 0;
+      return (from, to, put) => {
+        for (let at = from; at < to; ) {
+          const length = lengths[post] as number;
+          if (at >= first + length) {
+            first += length;
+            post++;
+            continue;
+          }
+          put((lists[post] as T[])[at - first] as T, at - from);
+          at++;
+        }
+      };
+    };
+    const tagsAt = flattened(tagLists);
+    const epochsAt = flattened(epochLists);
+    return {
+      ids: new CapturedStrings(count, (from, to) => ids.slice(from, to)),
+      since,
+      lengths,
+      tags: new CapturedStrings(total, (from, to) => {
+        const out = new Array<string>(to - from);
+        tagsAt(from, to, (tag, at) => (out[at] = tag));
+        return out;
+      }),
+      epochs: new CapturedArray<Float64Array>("Float64Array", total, (from, to) => {
+        const out = new Float64Array(to - from);
+        epochsAt(from, to, (epoch, at) => (out[at] = epoch));
+        return out;
+      }),
+      repeated: this.#repeated,
+      edits: this.#edits,
+      deletes: this.#deletes,
+      unknown: this.#unknown,
+    };
+  }
+
   load(state: PostLedgerState): void {
     let offset = 0;
     const entries = state.ids.map((key, index) => {

@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
+import { encodeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { CapturedArray, CapturedStrings } from "../../../server/aggregator/engine/captured-arrays.ts";
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
 
 const fresh = () => mkdtempSync(join(tmpdir(), "checkpoint-"));
@@ -43,6 +47,36 @@ describe("checkpoint files", () => {
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.corrupt-2026-11-21T12-00-00.000Z`)).toBe(true);
     expect(await readCheckpoint(dir)).toEqual({ kind: "missing" });
+  });
+
+  it("moves a checkpoint of the earlier format aside, naming its format", async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from("TAGSTREAM-CHECKPOINT-1\n"), Buffer.alloc(32), serialize({ epoch: 3 })]));
+    expect(await readCheckpoint(dir, NOW)).toMatchObject({ kind: "corrupt", reason: "checkpoint file format 1; this version reads 2" });
+  });
+
+  it("moves aside a checkpoint whose hash holds but whose payload is cut short", async () => {
+    const dir = fresh();
+    const payload = Buffer.concat([...encodeCheckpoint({ totals: new CapturedArray<Float64Array>("Float64Array", 4, (from, to) => new Float64Array(to - from).fill(1)) })]);
+    const cut = payload.subarray(0, payload.length - 8);
+    const digest = createHash("sha256").update(cut).digest();
+    writeFileSync(join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from("TAGSTREAM-CHECKPOINT-2\n"), cut, digest]));
+    expect(await readCheckpoint(dir, NOW)).toMatchObject({ kind: "corrupt", reason: `undecodable: payload ends at ${cut.length}, needed ${payload.length}` });
+  });
+
+  it("writes captured arrays and string lists as they are read, and reads them back as arrays", async () => {
+    const dir = fresh();
+    const ids = new Uint32Array(300_000).map((_, i) => i * 3);
+    const names = Array.from({ length: 10_000 }, (_, i) => `tag${i}é`);
+    const state = {
+      ids: new CapturedArray<Uint32Array>("Uint32Array", ids.length, (from, to) => ids.slice(from, to)),
+      names: new CapturedStrings(names.length, (from, to) => names.slice(from, to)),
+      empty: new CapturedArray<Float64Array>("Float64Array", 0, () => new Float64Array(0)),
+      epoch: 9,
+    };
+    const bytes = await writeCheckpoint(dir, state);
+    expect(bytes).toBe(readFileSync(join(dir, CHECKPOINT_FILE)).length);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { ids, names, empty: new Float64Array(0), epoch: 9 } });
   });
 
   it("moves a file that is not a checkpoint aside", async () => {

@@ -47,7 +47,7 @@ describe("checkpoint schedule", () => {
     schedule = scheduleCheckpoints({
       dir: "/unused",
       intervalMs: 100,
-      capture: (at) => ({ at }),
+      capture: (at) => ({ state: { at }, release: () => undefined }),
       clock: () => now,
       onWritten: (w: CheckpointWritten) => written.push(w.at),
       onFailed: (error) => failures.push((error as Error).message),
@@ -121,7 +121,7 @@ describe("checkpoint schedule", () => {
     schedule = scheduleCheckpoints({
       dir,
       intervalMs: 3_600_000,
-      capture: (at) => ({ at, totals: new Float64Array([1, 2, 3]) }),
+      capture: (at) => ({ state: { at, totals: new Float64Array([1, 2, 3]) }, release: () => undefined }),
       clock: () => 42,
       onWritten: () => undefined,
       onFailed: () => undefined,
