@@ -4,76 +4,86 @@
  * The state goes out as a header and the large arrays it refers to. The header is the state with
  * every captured array or string list (captured-arrays.ts) replaced by a reference, in V8's
  * structured serialisation (small typed arrays and Maps survive as they are). The referenced parts
- * follow in the order of their references: a typed array as its raw bytes (in the machine's byte
+ * follow in the order of their references, each led by its length (a part's length may be known
+ * only once the parts before it are read): a typed array as its raw bytes (in the machine's byte
  * order; every platform Node supports here is little-endian), a string list as blocks of at most
- * `STRINGS_PER_BLOCK` strings, each a byte length and a JSON array. Encoding yields slices of about
- * `SLICE_BYTES`, so that the writer can let the event loop run between them; nothing of the state
- * is copied whole.
+ * `STRINGS_PER_BLOCK` strings, each a byte length and a JSON array.
  *
- *   payload = u32 header length, header, part 0, part 1, ...
+ *   payload = u32 header length, header, then per part: u32 length, its bytes or blocks
+ *
+ * Encoding yields slices of at most about `SLICE_BYTES`, each read into one reused buffer, so that
+ * the writer lets the event loop run between them and nothing of the state is copied whole: a
+ * slice is valid only until the next one is asked for.
  */
 import { deserialize, serialize } from "node:v8";
-import { CapturedArray, CapturedStrings, isPlainObject, type CapturedTypedArray, type TypedArrayKind } from "../engine/captured-arrays.ts";
+import { CapturedArray, CapturedStrings, isPlainObject, TYPED_ARRAYS, type CapturedTypedArray, type TypedArrayKind } from "../engine/captured-arrays.ts";
 
 /** About a millisecond of copying, hashing or encoding per slice on a loaded core. */
 export const SLICE_BYTES = 1 << 20;
 const STRINGS_PER_BLOCK = 4096;
 const REFERENCE = "@@checkpoint-part";
 
-type Reference =
-  | { readonly [REFERENCE]: number; readonly kind: TypedArrayKind; readonly length: number }
-  | { readonly [REFERENCE]: number; readonly kind: "strings"; readonly count: number };
-
-const TYPED_ARRAYS: Record<TypedArrayKind, { new (length: number): CapturedTypedArray; readonly BYTES_PER_ELEMENT: number }> = {
-  Float64Array,
-  Uint32Array,
-  Int32Array,
-  Uint8Array,
-};
+interface Reference {
+  readonly [REFERENCE]: number;
+  readonly kind: TypedArrayKind | "strings";
+}
 
 /** The payload of `state` (plain data, possibly holding captured arrays), slice by slice. */
 export function* encodeCheckpoint(state: unknown, sliceBytes = SLICE_BYTES): Generator<Uint8Array> {
   const parts: Array<CapturedArray | CapturedStrings> = [];
   const header = serialize(withReferences(state, parts));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  yield length;
+  yield u32(header.length);
   yield header;
+  const scratch = new ArrayBuffer(sliceBytes);
   for (const part of parts) {
-    if (part instanceof CapturedStrings) yield* stringBlocks(part);
-    else yield* arraySlices(part, sliceBytes);
+    if (part instanceof CapturedStrings) yield* stringBlocks(part, scratch);
+    else yield* arraySlices(part, scratch);
   }
 }
 
+/** The whole payload of `state` in one buffer (for tests and small states). */
+export function encodedCheckpoint(state: unknown, sliceBytes = SLICE_BYTES): Buffer {
+  return Buffer.concat(Array.from(encodeCheckpoint(state, sliceBytes), (slice) => Buffer.from(slice)));
+}
+
+function u32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value);
+  return bytes;
+}
+
 function withReferences(value: unknown, parts: Array<CapturedArray | CapturedStrings>): unknown {
-  if (value instanceof CapturedArray) {
+  if (value instanceof CapturedArray || value instanceof CapturedStrings) {
     parts.push(value);
-    return { [REFERENCE]: parts.length - 1, kind: value.kind, length: value.length } satisfies Reference;
-  }
-  if (value instanceof CapturedStrings) {
-    parts.push(value);
-    return { [REFERENCE]: parts.length - 1, kind: "strings", count: value.count } satisfies Reference;
+    return { [REFERENCE]: parts.length - 1, kind: value instanceof CapturedArray ? value.kind : "strings" } satisfies Reference;
   }
   if (Array.isArray(value)) return value.map((item) => withReferences(item, parts));
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withReferences(item, parts)]));
   return value;
 }
 
-function* arraySlices(array: CapturedArray, sliceBytes: number): Generator<Uint8Array> {
-  const step = Math.max(1, Math.floor(sliceBytes / TYPED_ARRAYS[array.kind].BYTES_PER_ELEMENT));
+function* arraySlices(array: CapturedArray, scratch: ArrayBuffer): Generator<Uint8Array> {
+  const Type = TYPED_ARRAYS[array.kind];
+  yield u32(array.length);
+  const step = Math.max(1, Math.floor(scratch.byteLength / Type.BYTES_PER_ELEMENT));
   for (let from = 0; from < array.length; from += step) {
-    const slice = array.read(from, Math.min(array.length, from + step));
+    const to = Math.min(array.length, from + step);
+    const slice = to - from <= step && scratch.byteLength >= Type.BYTES_PER_ELEMENT ? new Type(scratch, 0, to - from) : new Type(to - from);
+    array.read(from, to, slice);
     yield new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
   }
 }
 
-function* stringBlocks(strings: CapturedStrings): Generator<Uint8Array> {
+function* stringBlocks(strings: CapturedStrings, scratch: ArrayBuffer): Generator<Uint8Array> {
+  yield u32(strings.count);
+  const room = Buffer.from(scratch);
   for (let from = 0; from < strings.count; from += STRINGS_PER_BLOCK) {
-    const json = Buffer.from(JSON.stringify(strings.read(from, Math.min(strings.count, from + STRINGS_PER_BLOCK))), "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(json.length);
-    yield length;
-    yield json;
+    const json = JSON.stringify(strings.read(from, Math.min(strings.count, from + STRINGS_PER_BLOCK)));
+    const length = Buffer.byteLength(json, "utf8");
+    const block = length + 4 <= room.length ? room.subarray(0, length + 4) : Buffer.allocUnsafe(length + 4);
+    block.writeUInt32LE(length);
+    block.write(json, 4, "utf8");
+    yield block;
   }
 }
 
@@ -91,20 +101,21 @@ export function decodeCheckpointPayload(payload: Buffer): unknown {
   collectReferences(header, references);
   const parts = references.map((reference, index) => {
     if (reference[REFERENCE] !== index) throw new RangeError(`part ${index} missing from the header`);
+    const length = take(4).readUInt32LE();
     if (reference.kind === "strings") {
       const strings: string[] = [];
-      while (strings.length < reference.count) {
+      while (strings.length < length) {
         const block: unknown = JSON.parse(take(take(4).readUInt32LE()).toString("utf8"));
         if (!Array.isArray(block) || !block.every((s) => typeof s === "string")) throw new RangeError("a string block is not a list of strings");
         for (const s of block as string[]) strings.push(s);
       }
-      if (strings.length !== reference.count) throw new RangeError(`string list of ${strings.length}, header says ${reference.count}`);
+      if (strings.length !== length) throw new RangeError(`string list of ${strings.length}, its length says ${length}`);
       return strings;
     }
     const Type = TYPED_ARRAYS[reference.kind];
-    if (Type === undefined || !Number.isSafeInteger(reference.length) || reference.length < 0) throw new RangeError(`bad array reference ${JSON.stringify(reference)}`);
-    const array = new Type(reference.length);
-    new Uint8Array(array.buffer).set(take(reference.length * Type.BYTES_PER_ELEMENT));
+    if (Type === undefined) throw new RangeError(`bad array reference ${JSON.stringify(reference)}`);
+    const array = new Type(length);
+    new Uint8Array(array.buffer).set(take(length * Type.BYTES_PER_ELEMENT));
     return array;
   });
   if (at !== payload.length) throw new RangeError(`${payload.length - at} bytes after the last part`);

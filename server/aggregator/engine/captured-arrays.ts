@@ -11,47 +11,70 @@
 export type CapturedTypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 export type TypedArrayKind = "Float64Array" | "Uint32Array" | "Int32Array" | "Uint8Array";
 
-/** Reads elements [from, to) of the array as it was at the capture; calls come in order. */
-export type SliceReader<T extends CapturedTypedArray> = (from: number, to: number) => T;
+export const TYPED_ARRAYS: Record<TypedArrayKind, { new (length: number): CapturedTypedArray; new (buffer: ArrayBuffer, offset: number, length: number): CapturedTypedArray; readonly BYTES_PER_ELEMENT: number }> = {
+  Float64Array,
+  Uint32Array,
+  Int32Array,
+  Uint8Array,
+};
+
+/** Writes elements [from, to) of the array as it was at the capture into `into` (of length to - from); calls come in order. */
+export type SliceReader = (from: number, to: number, into: CapturedTypedArray) => void;
+
+/** A length known now, or only once the parts before it are read. */
+type Length = number | (() => number);
 
 /** A typed array of the captured state, read in ascending, non-overlapping slices. */
-export class CapturedArray<T extends CapturedTypedArray = CapturedTypedArray> {
+export class CapturedArray {
   readonly kind: TypedArrayKind;
-  readonly length: number;
-  #read: SliceReader<T>;
+  #length: Length;
+  #read: SliceReader;
   /** Elements before this were read already. */
   #next = 0;
 
-  constructor(kind: TypedArrayKind, length: number, read: SliceReader<T>) {
+  constructor(kind: TypedArrayKind, length: Length, read: SliceReader) {
     this.kind = kind;
-    this.length = length;
+    this.#length = length;
     this.#read = read;
   }
 
-  /** Elements [from, to) as at the capture; `from` must be where the previous slice ended. */
-  read(from: number, to: number): T {
-    if (from !== this.#next || to < from || to > this.length) throw new RangeError(`captured slice [${from}, ${to}) out of order (next ${this.#next}, length ${this.length})`);
+  get length(): number {
+    if (typeof this.#length === "function") this.#length = this.#length();
+    return this.#length;
+  }
+
+  /** Elements [from, to) as at the capture, into `into`; `from` must be where the previous slice ended. */
+  read(from: number, to: number, into: CapturedTypedArray): void {
+    if (from !== this.#next || to < from || to > this.length || into.length !== to - from) {
+      throw new RangeError(`captured slice [${from}, ${to}) out of order (next ${this.#next}, length ${this.length})`);
+    }
     this.#next = to;
-    return this.#read(from, to);
+    this.#read(from, to, into);
   }
 
   /** Copies what is not read yet, so that the owner may change it. */
   settle(): void {
     if (this.#next >= this.length) return;
     const start = this.#next;
-    const rest = this.#read(start, this.length);
-    this.#read = (from, to) => rest.subarray(from - start, to - start) as T;
+    const rest = new TYPED_ARRAYS[this.kind](this.length - start);
+    this.#read(start, this.length, rest);
+    this.#read = (from, to, into) => into.set(rest.subarray(from - start, to - start));
   }
 }
 
 /** A list of strings of the captured state; strings do not change, so reading it later needs no settling. */
 export class CapturedStrings {
-  readonly count: number;
+  #count: Length;
   readonly #read: (from: number, to: number) => string[];
 
-  constructor(count: number, read: (from: number, to: number) => string[]) {
-    this.count = count;
+  constructor(count: Length, read: (from: number, to: number) => string[]) {
+    this.#count = count;
     this.#read = read;
+  }
+
+  get count(): number {
+    if (typeof this.#count === "function") this.#count = this.#count();
+    return this.#count;
   }
 
   /** Strings [from, to); calls come in order. */
@@ -63,7 +86,7 @@ export class CapturedStrings {
 
 /** `T` with any of its typed arrays or string lists possibly still to be read. */
 export type Captured<T> = T extends CapturedTypedArray
-  ? T | CapturedArray<T>
+  ? T | CapturedArray
   : T extends readonly string[]
     ? T | CapturedStrings
     : T extends ReadonlyArray<infer E>
@@ -95,6 +118,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /** A captured array over a live array that nothing changes below `length` until the owner settles it. */
-export function capturedSlices<T extends CapturedTypedArray>(kind: TypedArrayKind, length: number, live: () => T): CapturedArray<T> {
-  return new CapturedArray<T>(kind, length, (from, to) => live().slice(from, to) as T);
+export function capturedSlices(kind: TypedArrayKind, length: number, live: () => CapturedTypedArray): CapturedArray {
+  return new CapturedArray(kind, length, (from, to, into) => into.set(live().subarray(from, to)));
 }

@@ -109,16 +109,14 @@ export class NameArena {
     const wasFree = new Uint8Array(limit);
     for (const id of free) if (id < limit) wasFree[id] = 1;
     const lengthOf = (id: number): number => (wasFree[id] === 1 ? 0 : (this.#lengths[id] as number));
-    const lengths = new CapturedArray<Uint32Array>("Uint32Array", limit, (from, to) => {
-      const out = this.#lengths.slice(from, to);
-      for (let id = from; id < to; id++) if (wasFree[id] === 1) out[id - from] = 0;
-      return out;
+    const lengths = new CapturedArray("Uint32Array", limit, (from, to, into) => {
+      into.set(this.#lengths.subarray(from, to));
+      for (let id = from; id < to; id++) if (wasFree[id] === 1) into[id - from] = 0;
     });
     // The bytes are read in order: where the last slice stopped, maybe inside a name.
     let id = 0;
     let inName = 0;
-    const bytes = new CapturedArray<Uint8Array>("Uint8Array", this.#end - this.#wasted, (from, to) => {
-      const out = new Uint8Array(to - from);
+    const bytes = new CapturedArray("Uint8Array", this.#end - this.#wasted, (_from, _to, out) => {
       const arena = this.#bytes;
       let at = 0;
       while (at < out.length) {
@@ -135,7 +133,6 @@ export class NameArena {
         at += n;
         inName += n;
       }
-      return out;
     });
     return { bytes, lengths };
   }

@@ -95,17 +95,24 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
  */
 export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number): Capture<AggregatorState> {
   const engine = parts.engine.capture();
+  const posts = parts.posts.capture();
   const state: Captured<AggregatorState> = {
     format: AGGREGATOR_STATE_FORMAT,
     version: AGGREGATOR_STATE_VERSION,
     savedAt,
     settings,
     engine: engine.state,
-    posts: parts.posts.capture(),
+    posts: posts.state,
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
   };
-  return { state, release: engine.release };
+  return {
+    state,
+    release() {
+      engine.release();
+      posts.release();
+    },
+  };
 }
 
 /** The names the engine gives these windows (`15m`, `complete`), as WINDOWS is written. */

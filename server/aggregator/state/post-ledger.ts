@@ -15,7 +15,7 @@
  */
 import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import type { PostMeta } from "../../../shared/line-protocol.ts";
-import { CapturedArray, CapturedStrings, type Captured } from "../engine/captured-arrays.ts";
+import { CapturedArray, CapturedStrings, type Capture, type Captured } from "../engine/captured-arrays.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
 
 export interface PostLedgerStats {
@@ -47,11 +47,14 @@ export interface PostLedgerState {
   readonly unknown: number;
 }
 
+/** Never changed once held: a change holds a new one (a checkpoint being written may still read the old). */
 interface HeldPost {
   /** Parallel arrays: each counted tag occurrence and the epoch it was counted in. */
-  tags: string[];
-  epochs: number[];
+  readonly tags: readonly string[];
+  readonly epochs: readonly number[];
 }
+
+const NOTHING_HELD: HeldPost = { tags: [], epochs: [] };
 
 export class PostLedger {
   readonly #engine: CountingEngine;
@@ -73,14 +76,9 @@ export class PostLedger {
     this.#engine.ingest(tags);
     if (meta.id === undefined) return;
     const now = this.#clock();
-    let held = this.#posts.get(meta.id, now);
-    if (held === undefined) {
-      held = { tags: [], epochs: [] };
-      this.#posts.set(meta.id, held, now);
-    } else {
-      this.#repeated++;
-    }
-    this.#add(held, tags);
+    const held = this.#posts.get(meta.id, now);
+    if (held !== undefined) this.#repeated++;
+    this.#posts.set(meta.id, this.#added(held ?? NOTHING_HELD, tags), now);
   }
 
   /** An edit: the post's tags are now `tags`. Each occurrence is matched once (a multiset difference). */
@@ -91,8 +89,8 @@ export class PostLedger {
       return;
     }
     const added = [...tags];
-    const kept: HeldPost = { tags: [], epochs: [] };
-    const removed: HeldPost = { tags: [], epochs: [] };
+    const kept = { tags: [] as string[], epochs: [] as number[] };
+    const removed = { tags: [] as string[], epochs: [] as number[] };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -101,12 +99,8 @@ export class PostLedger {
       into.epochs.push(held.epochs[index] as number);
     });
     this.#retract(removed);
-    held.tags = kept.tags;
-    held.epochs = kept.epochs;
-    if (added.length > 0) {
-      this.#engine.ingest(added);
-      this.#add(held, added);
-    }
+    if (added.length > 0) this.#engine.ingest(added);
+    this.#posts.set(id, this.#added(kept, added), this.#clock());
     this.#edits++;
   }
 
@@ -158,66 +152,80 @@ export class PostLedger {
    * exported it, so the engine must have been restored from the same checkpoint.
    */
   /**
-   * `exportState` captured (see captured-arrays.ts): the posts and their ages are listed now; their
-   * tags and epochs are read later. Later posts, edits and deletions cannot change what is read: a
-   * held post's lists only grow at their end, past the length taken now, or are replaced by new ones.
+   * `exportState` captured (see captured-arrays.ts), at no cost now: the posts are read later from
+   * a snapshot of the memory (ExpiringMap.snapshot), which keeps for it any post changed or
+   * forgotten before it was read. Held posts are never changed in place, so what it reads of one
+   * is what the post was at the capture. Release it once written.
    */
-  capture(): Captured<PostLedgerState> {
-    const count = this.#posts.size;
-    const ids: string[] = new Array<string>(count);
+  capture(): Capture<PostLedgerState> {
+    const snapshot = this.#posts.snapshot();
+    const count = snapshot.size;
+    // Filled as the snapshot is read, oldest first; every part reads from here.
+    const ids: string[] = [];
+    const held: HeldPost[] = [];
     const since = new Float64Array(count);
     const lengths = new Uint32Array(count);
-    const tagLists: string[][] = new Array<string[]>(count);
-    const epochLists: number[][] = new Array<number[]>(count);
-    let index = 0;
     let total = 0;
-    this.#posts.forEach((key, value, at) => {
-      ids[index] = key;
-      since[index] = at;
-      lengths[index] = value.tags.length;
-      tagLists[index] = value.tags;
-      epochLists[index] = value.epochs;
-      total += value.tags.length;
-      index++;
-    });
-    // Both lists are read in order, each from where its previous slice stopped.
-    const flattened = <T>(lists: T[][]): ((from: number, to: number, put: (item: T, at: number) => void) => void) => {
+    const readTo = (end: number): void => {
+      while (ids.length < end) {
+        const entry = snapshot.next();
+        if (entry === undefined) throw new Error(`post memory snapshot ended at ${ids.length} of ${count}`);
+        since[ids.length] = entry.since;
+        lengths[ids.length] = entry.value.tags.length;
+        total += entry.value.tags.length;
+        ids.push(entry.key);
+        held.push(entry.value);
+      }
+    };
+    // Tags and epochs are each read in order, from where the previous slice stopped.
+    const flattened = <T>(list: (post: HeldPost) => readonly T[]): ((from: number, to: number, put: (item: T, at: number) => void) => void) => {
       let post = 0;
       let first = 0;
       return (from, to, put) => {
+        readTo(count);
         for (let at = from; at < to; ) {
-          const length = lengths[post] as number;
-          if (at >= first + length) {
-            first += length;
+          const items = list(held[post] as HeldPost);
+          if (at >= first + items.length) {
+            first += items.length;
             post++;
             continue;
           }
-          put((lists[post] as T[])[at - first] as T, at - from);
+          put(items[at - first] as T, at - from);
           at++;
         }
       };
     };
-    const tagsAt = flattened(tagLists);
-    const epochsAt = flattened(epochLists);
-    return {
-      ids: new CapturedStrings(count, (from, to) => ids.slice(from, to)),
-      since,
-      lengths,
-      tags: new CapturedStrings(total, (from, to) => {
+    const tagsAt = flattened((post) => post.tags);
+    const epochsAt = flattened((post) => post.epochs);
+    const totalTags = (): number => {
+      readTo(count);
+      return total;
+    };
+    const state: Captured<PostLedgerState> = {
+      ids: new CapturedStrings(count, (from, to) => {
+        readTo(to);
+        return ids.slice(from, to);
+      }),
+      since: new CapturedArray("Float64Array", count, (from, to, into) => {
+        readTo(to);
+        into.set(since.subarray(from, to));
+      }),
+      lengths: new CapturedArray("Uint32Array", count, (from, to, into) => {
+        readTo(to);
+        into.set(lengths.subarray(from, to));
+      }),
+      tags: new CapturedStrings(totalTags, (from, to) => {
         const out = new Array<string>(to - from);
         tagsAt(from, to, (tag, at) => (out[at] = tag));
         return out;
       }),
-      epochs: new CapturedArray<Float64Array>("Float64Array", total, (from, to) => {
-        const out = new Float64Array(to - from);
-        epochsAt(from, to, (epoch, at) => (out[at] = epoch));
-        return out;
-      }),
+      epochs: new CapturedArray("Float64Array", totalTags, (from, to, into) => epochsAt(from, to, (epoch, at) => (into[at] = epoch))),
       repeated: this.#repeated,
       edits: this.#edits,
       deletes: this.#deletes,
       unknown: this.#unknown,
     };
+    return { state, release: () => snapshot.release() };
   }
 
   load(state: PostLedgerState): void {
@@ -235,13 +243,10 @@ export class PostLedger {
     this.#unknown = state.unknown;
   }
 
-  /** Records `tags` as counted for `held` in the open interval. */
-  #add(held: HeldPost, tags: readonly string[]): void {
+  /** `held` with `tags` counted in the open interval. */
+  #added(held: HeldPost, tags: readonly string[]): HeldPost {
     const epoch = this.#engine.openEpoch;
-    for (const tag of tags) {
-      held.tags.push(tag);
-      held.epochs.push(epoch);
-    }
+    return { tags: [...held.tags, ...tags], epochs: [...held.epochs, ...tags.map(() => epoch)] };
   }
 
   #retract(post: HeldPost): void {

@@ -5,7 +5,7 @@
  */
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { decodeCheckpointPayload, encodeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { decodeCheckpointPayload, encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
 import {
   buildParts,
   captureState,
@@ -38,7 +38,7 @@ function timeline(postMemory = { maxEntries: 1000, maxAgeMs: 3_600_000 }) {
   /** What a checkpoint makes of the parts: captured, encoded, read back, restored. */
   const restart = (parts: AggregatorParts): AggregatorParts => {
     const capture = startCapture(parts, settings, clock.now);
-    const state = decodeCheckpointPayload(Buffer.concat([...encodeCheckpoint(capture.state)])) as AggregatorState;
+    const state = decodeCheckpointPayload(encodedCheckpoint(capture.state)) as AggregatorState;
     capture.release();
     return buildParts(options, clock.now, state);
   };

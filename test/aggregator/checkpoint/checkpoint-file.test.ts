@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { encodeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
 import { CapturedArray, CapturedStrings } from "../../../server/aggregator/engine/captured-arrays.ts";
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
 
@@ -57,7 +57,7 @@ describe("checkpoint files", () => {
 
   it("moves aside a checkpoint whose hash holds but whose payload is cut short", async () => {
     const dir = fresh();
-    const payload = Buffer.concat([...encodeCheckpoint({ totals: new CapturedArray<Float64Array>("Float64Array", 4, (from, to) => new Float64Array(to - from).fill(1)) })]);
+    const payload = encodedCheckpoint({ totals: new CapturedArray("Float64Array", 4, (_from, _to, into) => into.fill(1)) });
     const cut = payload.subarray(0, payload.length - 8);
     const digest = createHash("sha256").update(cut).digest();
     writeFileSync(join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from("TAGSTREAM-CHECKPOINT-2\n"), cut, digest]));
@@ -69,9 +69,9 @@ describe("checkpoint files", () => {
     const ids = new Uint32Array(300_000).map((_, i) => i * 3);
     const names = Array.from({ length: 10_000 }, (_, i) => `tag${i}é`);
     const state = {
-      ids: new CapturedArray<Uint32Array>("Uint32Array", ids.length, (from, to) => ids.slice(from, to)),
+      ids: new CapturedArray("Uint32Array", ids.length, (from, to, into) => into.set(ids.subarray(from, to))),
       names: new CapturedStrings(names.length, (from, to) => names.slice(from, to)),
-      empty: new CapturedArray<Float64Array>("Float64Array", 0, () => new Float64Array(0)),
+      empty: new CapturedArray("Float64Array", 0, () => undefined),
       epoch: 9,
     };
     const bytes = await writeCheckpoint(dir, state);

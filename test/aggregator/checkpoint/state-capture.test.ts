@@ -5,7 +5,7 @@
  */
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { decodeCheckpointPayload, encodeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { decodeCheckpointPayload, encodeCheckpoint, encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
 import {
   buildParts,
   captureState,
@@ -61,10 +61,10 @@ function captureAcross(t: Timeline, early: number, between: () => void): { decod
   for (let i = 0; i < early; i++) {
     const next = reading.next();
     if (next.done === true) throw new Error(`the capture was read in ${i} slices`);
-    slices.push(next.value);
+    slices.push(Buffer.from(next.value));
   }
   between();
-  slices.push(...reading);
+  for (const slice of reading) slices.push(Buffer.from(slice));
   capture.release();
   return { decoded: decodeCheckpointPayload(Buffer.concat(slices)) as AggregatorState, slices: slices.length };
 }
@@ -157,7 +157,7 @@ describe("a capture read across several turns", () => {
     t.parts.engine.ingest(["a", "b"]);
     t.tick();
     // Read after release and after a tick: the totals are the engine's current ones, not the captured.
-    const decoded = decodeCheckpointPayload(Buffer.concat([...encodeCheckpoint(capture.state, SLICE)])) as AggregatorState;
+    const decoded = decodeCheckpointPayload(encodedCheckpoint(capture.state, SLICE)) as AggregatorState;
     expect(decoded.engine.latest.epoch).toBe(1);
     const complete = decoded.engine.windows.find((w) => w.kind === "complete");
     expect(complete?.kind === "complete" && Array.from(complete.totals)).toEqual([2, 2]);
