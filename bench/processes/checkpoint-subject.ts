@@ -3,9 +3,11 @@
  * defaults, checkpoints to a STATE_DIR), with probes for what a checkpoint costs the process: a
  * timer that fires every millisecond records how late each firing is (the event loop was blocked
  * that long) and the memory in use, and the aggregator's own "checkpoint written" records say
- * when each write ran. `root` picks the checkout the aggregator is imported from, so that the same
+ * when each write ran. Garbage-collection pauses and ticks are recorded too, so that a block can be
+ * told apart from one the checkpoint did not cause. `root` picks the checkout the aggregator is imported from, so that the same
  * probes measure an older version side by side.
  */
+import { PerformanceObserver } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { join } from "node:path";
 import pino from "pino";
@@ -26,7 +28,7 @@ export interface WriteRecord {
   readonly writeMs: number;
 }
 
-/** One probe sample: when it fired, how late, and the memory then. */
+/** One probe sample: when it fired (wall clock, ms), how late, and the memory then. */
 interface Sample {
   readonly at: number;
   readonly lateMs: number;
@@ -39,9 +41,16 @@ const { loadConfig } = (await import(join(options.root, "server/config/config.ts
 const { startAggregator } = (await import(join(options.root, "server/aggregator/aggregator.ts"))) as typeof import("../../server/aggregator/aggregator.ts");
 
 const writes: WriteRecord[] = [];
+/** Wall-clock [start, end] of each GC pause, and the end of each tick. */
+const pauses: Array<[number, number]> = [];
+const ticks: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) pauses.push([performance.timeOrigin + entry.startTime, performance.timeOrigin + entry.startTime + entry.duration]);
+}).observe({ entryTypes: ["gc"] });
 const records = new Writable({
   write(chunk: Buffer, _encoding, done) {
     for (const line of chunk.toString("utf8").split("\n")) {
+      if (line.includes('"msg":"tick"')) ticks.push((JSON.parse(line) as { time: number }).time);
       if (!line.includes('"checkpoint written"')) continue;
       const record = JSON.parse(line) as { time: number; bytes: number; captureMs: number; writeMs: number };
       const endedAt = record.time;
@@ -64,7 +73,7 @@ let expected = performance.now() + PERIOD_MS;
 const probe = (): void => {
   const now = performance.now();
   const memory = process.memoryUsage();
-  samples.push({ at: Date.now(), lateMs: Math.max(0, now - expected), rss: memory.rss, heap: memory.heapUsed + memory.arrayBuffers });
+  samples.push({ at: performance.timeOrigin + now, lateMs: Math.max(0, now - expected), rss: memory.rss, heap: memory.heapUsed + memory.arrayBuffers });
   if (samples.length > 2_000_000) samples.splice(0, 1_000_000);
   expected = now + PERIOD_MS;
   setTimeout(probe, PERIOD_MS);
@@ -78,9 +87,19 @@ onParent("report", () => {
     const before = samples.filter((s) => s.at >= write.startedAt - 1000 && s.at < write.startedAt);
     const base = (key: "rss" | "heap"): number => Math.max(...before.map((s) => s[key]));
     const peak = (key: "rss" | "heap"): number => Math.max(...during.map((s) => s[key]));
+    // A late firing was blocked over [at - lateMs, at]: by a GC pause or a tick if one overlaps it.
+    const overlaps = (s: Sample, from: number, to: number): boolean => from <= s.at && to >= s.at - s.lateMs - PERIOD_MS;
+    const byGc = (s: Sample): boolean => pauses.some(([from, to]) => overlaps(s, from, to));
+    const byTick = (s: Sample): boolean => ticks.some((end) => overlaps(s, end, end));
     return {
       ...write,
       blockMs: Math.max(0, ...during.map((s) => s.lateMs)),
+      blockNotGcMs: Math.max(0, ...during.filter((s) => !byGc(s)).map((s) => s.lateMs)),
+      blockNotGcOrTickMs: Math.max(0, ...during.filter((s) => !byGc(s) && !byTick(s)).map((s) => s.lateMs)),
+      gcMs: Math.max(0, ...pauses.filter(([from, to]) => to >= write.startedAt && from <= write.endedAt + 50).map(([from, to]) => to - from)),
+      ticks: ticks.filter((end) => end >= write.startedAt && end <= write.endedAt + 50).length,
+      // The machine's own noise: the longest block in a window as long, ending 2 s before the write.
+      quietBlockMs: Math.max(0, ...samples.filter((s) => s.at >= 2 * write.startedAt - write.endedAt - 2050 && s.at < write.startedAt - 2000).map((s) => s.lateMs)),
       rssExtra: peak("rss") - base("rss"),
       heapExtra: peak("heap") - base("heap"),
       heapBefore: base("heap"),
@@ -88,7 +107,7 @@ onParent("report", () => {
   });
   tell({ type: "report", restoreMs, figures, ingested: aggregator.ingested(), held: aggregator.posts.stats.held });
 });
-onParent("ingested", () => tell({ type: "ingested", tags: aggregator.ingested().tags, writes: writes.length }));
+onParent("ingested", () => tell({ type: "ingested", tags: aggregator.ingested().tags, writes: writes.length, epoch: aggregator.latest().snapshot.epoch }));
 onParent("stop", async () => {
   await aggregator.close();
   process.exit(0);

@@ -20,7 +20,10 @@ import { CapturedArray, CapturedStrings, isPlainObject, TYPED_ARRAYS, type Captu
 
 /** About a millisecond of copying, hashing or encoding per slice on a loaded core. */
 export const SLICE_BYTES = 1 << 20;
-const STRINGS_PER_BLOCK = 4096;
+/** Elements or strings per slice at most, whatever their size: reading each may take a few steps. */
+const SLICE_ITEMS = 1 << 15;
+/** Few enough that a block's JSON stays a small string, which the young generation collects at once. */
+const STRINGS_PER_BLOCK = 512;
 const REFERENCE = "@@checkpoint-part";
 
 interface Reference {
@@ -65,7 +68,7 @@ function withReferences(value: unknown, parts: Array<CapturedArray | CapturedStr
 function* arraySlices(array: CapturedArray, scratch: ArrayBuffer): Generator<Uint8Array> {
   const Type = TYPED_ARRAYS[array.kind];
   yield u32(array.length);
-  const step = Math.max(1, Math.floor(scratch.byteLength / Type.BYTES_PER_ELEMENT));
+  const step = Math.max(1, Math.min(SLICE_ITEMS, Math.floor(scratch.byteLength / Type.BYTES_PER_ELEMENT)));
   for (let from = 0; from < array.length; from += step) {
     const to = Math.min(array.length, from + step);
     const slice = to - from <= step && scratch.byteLength >= Type.BYTES_PER_ELEMENT ? new Type(scratch, 0, to - from) : new Type(to - from);
@@ -74,17 +77,25 @@ function* arraySlices(array: CapturedArray, scratch: ArrayBuffer): Generator<Uin
   }
 }
 
+/** Blocks are packed into the buffer up to SLICE_ITEMS strings or until the next would not fit; a block too large for it goes alone. */
 function* stringBlocks(strings: CapturedStrings, scratch: ArrayBuffer): Generator<Uint8Array> {
   yield u32(strings.count);
   const room = Buffer.from(scratch);
+  let used = 0;
   for (let from = 0; from < strings.count; from += STRINGS_PER_BLOCK) {
     const json = JSON.stringify(strings.read(from, Math.min(strings.count, from + STRINGS_PER_BLOCK)));
     const length = Buffer.byteLength(json, "utf8");
-    const block = length + 4 <= room.length ? room.subarray(0, length + 4) : Buffer.allocUnsafe(length + 4);
+    if (used > 0 && (used + 4 + length > room.length || from % SLICE_ITEMS === 0)) {
+      yield room.subarray(0, used);
+      used = 0;
+    }
+    const block = used + 4 + length <= room.length ? room.subarray(used, used + 4 + length) : Buffer.allocUnsafe(4 + length);
     block.writeUInt32LE(length);
     block.write(json, 4, "utf8");
-    yield block;
+    if (block.buffer === room.buffer) used += block.length;
+    else yield block;
   }
+  if (used > 0) yield room.subarray(0, used);
 }
 
 /** The state `encodeCheckpoint` wrote; throws a RangeError when the payload is cut short or malformed. */
