@@ -106,7 +106,8 @@ export class NameArena {
    * new names after the capture and are read as none, as they were.
    */
   capture(limit: number, free: Uint32Array): Captured<{ bytes: Uint8Array; lengths: Uint32Array }> {
-    const wasFree = new Uint8Array(limit);
+    // Only under a capacity, once names were evicted, are there free ids to tell apart.
+    const wasFree = new Uint8Array(free.length > 0 ? limit : 0);
     for (const id of free) if (id < limit) wasFree[id] = 1;
     const lengthOf = (id: number): number => (wasFree[id] === 1 ? 0 : (this.#lengths[id] as number));
     const lengths = new CapturedArray("Uint32Array", limit, (from, to, into) => {

@@ -161,20 +161,21 @@ export class PostLedger {
     const snapshot = this.#posts.snapshot();
     const count = snapshot.size;
     // Filled as the snapshot is read, oldest first; every part reads from here.
-    const ids: string[] = [];
-    const held: HeldPost[] = [];
+    const ids = new Array<string>(count);
+    const held = new Array<HeldPost>(count);
+    let filled = 0;
     const since = new Float64Array(count);
     const lengths = new Uint32Array(count);
     let total = 0;
     const readTo = (end: number): void => {
-      while (ids.length < end) {
+      for (; filled < end; filled++) {
         const entry = snapshot.next();
-        if (entry === undefined) throw new Error(`post memory snapshot ended at ${ids.length} of ${count}`);
-        since[ids.length] = entry.since;
-        lengths[ids.length] = entry.value.tags.length;
+        if (entry === undefined) throw new Error(`post memory snapshot ended at ${filled} of ${count}`);
+        since[filled] = entry.since;
+        lengths[filled] = entry.value.tags.length;
         total += entry.value.tags.length;
-        ids.push(entry.key);
-        held.push(entry.value);
+        ids[filled] = entry.key;
+        held[filled] = entry.value;
       }
     };
     // Tags and epochs are each read in order, from where the previous slice stopped.
