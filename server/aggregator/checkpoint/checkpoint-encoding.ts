@@ -114,13 +114,15 @@ export function decodeCheckpointPayload(payload: Buffer): unknown {
     if (reference[REFERENCE] !== index) throw new RangeError(`part ${index} missing from the header`);
     const length = take(4).readUInt32LE();
     if (reference.kind === "strings") {
-      const strings: string[] = [];
-      while (strings.length < length) {
+      const strings = new Array<string>(length);
+      for (let filled = 0; filled < length; ) {
         const block: unknown = JSON.parse(take(take(4).readUInt32LE()).toString("utf8"));
-        if (!Array.isArray(block) || !block.every((s) => typeof s === "string")) throw new RangeError("a string block is not a list of strings");
-        for (const s of block as string[]) strings.push(s);
+        if (!Array.isArray(block) || filled + block.length > length) throw new RangeError(`a string block overruns its list of ${length}`);
+        for (const s of block as unknown[]) {
+          if (typeof s !== "string") throw new RangeError("a string block holds something else than strings");
+          strings[filled++] = s;
+        }
       }
-      if (strings.length !== length) throw new RangeError(`string list of ${strings.length}, its length says ${length}`);
       return strings;
     }
     const Type = TYPED_ARRAYS[reference.kind];
