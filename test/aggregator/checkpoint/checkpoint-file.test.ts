@@ -79,6 +79,19 @@ describe("checkpoint files", () => {
     expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { ids, names, empty: new Float64Array(0), epoch: 9 } });
   });
 
+  it("leaves the previous checkpoint whole when reading the state fails in the middle of a write", async () => {
+    const dir = fresh();
+    await writeCheckpoint(dir, { epoch: 1 });
+    let slices = 0;
+    const failing = new CapturedArray("Uint32Array", 300_000, (_from, _to, into) => {
+      if (++slices === 3) throw new RangeError("state went away");
+      into.fill(7);
+    });
+    await expect(writeCheckpoint(dir, { epoch: 2, ids: failing })).rejects.toThrow("state went away");
+    expect(slices).toBe(3);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { epoch: 1 } });
+  });
+
   it("moves a file that is not a checkpoint aside", async () => {
     const dir = fresh();
     writeFileSync(join(dir, CHECKPOINT_FILE), "hello");

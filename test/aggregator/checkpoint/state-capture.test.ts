@@ -3,9 +3,13 @@
  * counting holds exactly the state of that instant: later lines, new names (also at ids freed by
  * evictions), posts, edits, deletions and ticks in between leak nothing into it.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { decodeCheckpointPayload, encodeCheckpoint, encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { readCheckpoint, writeCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
 import {
   buildParts,
   captureState,
@@ -161,5 +165,40 @@ describe("a capture read across several turns", () => {
     expect(decoded.engine.latest.epoch).toBe(1);
     const complete = decoded.engine.windows.find((w) => w.kind === "complete");
     expect(complete?.kind === "complete" && Array.from(complete.totals)).toEqual([2, 2]);
+  });
+});
+
+describe("a checkpoint file written while counting goes on", () => {
+  it("restores exactly the state of the instant its write began, though lines, posts and ticks ran between its slices", async () => {
+    const t = timeline();
+    // Enough names that every id-indexed array takes several slices.
+    for (let i = 0; i < 8; i++) {
+      for (let j = 0; j < 10_000; j++) t.parts.engine.ingest([`bulk${i}x${j}`, `tag${j % 5}`]);
+      t.traffic(20);
+      t.tick();
+    }
+    t.traffic(20);
+    const expected = t.copy();
+    const dir = mkdtempSync(join(tmpdir(), "state-capture-"));
+    const capture = startCapture(t.parts, t.settings, t.clock.now);
+    let done = false;
+    let turns = 0;
+    const writing = writeCheckpoint(dir, capture.state).finally(() => {
+      done = true;
+      capture.release();
+    });
+    // Counting goes on in the turns between the write's slices, a trigger among them.
+    const counting = (): void => {
+      if (done) return;
+      t.traffic(5);
+      if (++turns === 3) t.tick();
+      setImmediate(counting);
+    };
+    setImmediate(counting);
+    await writing;
+    expect(turns).toBeGreaterThan(3);
+    const read = await readCheckpoint(dir);
+    expect(read).toEqual({ kind: "restored", state: expected });
+    expect(t.parts.engine.ingested.lines).toBeGreaterThan(expected.engine.lines);
   });
 });
