@@ -9,7 +9,8 @@
  *
  * The payload is encoded, hashed and written a slice at a time: between two slices the event loop
  * runs (each write waits for the thread pool), and only the slice being written is held in memory.
- * The hash therefore comes last. On reading, it is checked with WebCrypto, on libuv's thread pool.
+ * The hash (a millisecond a megabyte at most) therefore comes last. On reading, it is checked with
+ * WebCrypto, on libuv's thread pool.
  */
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
@@ -17,10 +18,9 @@ import { access, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeCheckpointPayload, encodeCheckpoint } from "./checkpoint-encoding.ts";
 
-const MAGIC_PREFIX = "TAGSTREAM-CHECKPOINT-";
 /** Format 1 held a V8 serialisation of the whole state, its hash first. */
 const FORMAT = 2;
-const MAGIC = Buffer.from(`${MAGIC_PREFIX}${FORMAT}\n`, "latin1");
+const MAGIC = Buffer.from(`TAGSTREAM-CHECKPOINT-${FORMAT}\n`, "latin1");
 const HASH_BYTES = 32;
 export const CHECKPOINT_FILE = "state.checkpoint";
 

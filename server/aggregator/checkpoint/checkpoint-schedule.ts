@@ -2,9 +2,9 @@
  * Writes a checkpoint every `intervalMs`, one at a time.
  *
  * Capturing the state is synchronous but copies only what changes between two ticks (see
- * captured-arrays.ts); the bulk is read, encoded and written a slice at a time by `writeCheckpoint`,
- * so the event loop goes on counting while the checkpoint is written. A beat that comes while a write is still in flight is
- * skipped rather than queued: on a slow disk checkpoints thin out instead of piling up, and two
+ * captured-arrays.ts); the bulk is read, encoded and written a slice at a time by
+ * `writeCheckpoint`, so the event loop goes on counting while the checkpoint is written. A beat
+ * that comes while a write is still in flight is skipped rather than queued: on a slow disk checkpoints thin out instead of piling up, and two
  * writes never race for the temporary file.
  */
 import { writeCheckpoint } from "./checkpoint-file.ts";

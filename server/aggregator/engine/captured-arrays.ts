@@ -11,7 +11,13 @@
 export type CapturedTypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 export type TypedArrayKind = "Float64Array" | "Uint32Array" | "Int32Array" | "Uint8Array";
 
-export const TYPED_ARRAYS: Record<TypedArrayKind, { new (length: number): CapturedTypedArray; new (buffer: ArrayBuffer, offset: number, length: number): CapturedTypedArray; readonly BYTES_PER_ELEMENT: number }> = {
+interface TypedArrayType {
+  new (length: number): CapturedTypedArray;
+  new (buffer: ArrayBuffer, offset: number, length: number): CapturedTypedArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+export const TYPED_ARRAYS: Record<TypedArrayKind, TypedArrayType> = {
   Float64Array,
   Uint32Array,
   Int32Array,
