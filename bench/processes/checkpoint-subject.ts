@@ -42,10 +42,14 @@ const { startAggregator } = (await import(join(options.root, "server/aggregator/
 
 const writes: WriteRecord[] = [];
 /** Wall-clock [start, end] of each GC pause, and the end of each tick. */
-const pauses: Array<[number, number]> = [];
+const pauses: Array<[number, number, string]> = [];
+const GC_KINDS: Record<number, string> = { 1: "scavenge", 2: "mark-compact", 4: "incremental marking", 8: "weak callbacks" };
 const ticks: number[] = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) pauses.push([performance.timeOrigin + entry.startTime, performance.timeOrigin + entry.startTime + entry.duration]);
+  for (const entry of list.getEntries()) {
+    const kind = GC_KINDS[(entry as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "gc";
+    pauses.push([performance.timeOrigin + entry.startTime, performance.timeOrigin + entry.startTime + entry.duration, kind]);
+  }
 }).observe({ entryTypes: ["gc"] });
 const records = new Writable({
   write(chunk: Buffer, _encoding, done) {
@@ -80,6 +84,11 @@ const probe = (): void => {
 };
 probe();
 
+function longestPause(during: ReadonlyArray<[number, number, string]>): { gcMs: number; gcKind: string } {
+  const longest = during.reduce<[number, number, string] | undefined>((a, b) => (a === undefined || b[1] - b[0] > a[1] - a[0] ? b : a), undefined);
+  return longest === undefined ? { gcMs: 0, gcKind: "none" } : { gcMs: longest[1] - longest[0], gcKind: longest[2] };
+}
+
 onParent("report", () => {
   const figures = writes.map((write) => {
     // The block that delayed a firing inside the write (or one right after it, which the write held up).
@@ -96,7 +105,7 @@ onParent("report", () => {
       blockMs: Math.max(0, ...during.map((s) => s.lateMs)),
       blockNotGcMs: Math.max(0, ...during.filter((s) => !byGc(s)).map((s) => s.lateMs)),
       blockNotGcOrTickMs: Math.max(0, ...during.filter((s) => !byGc(s) && !byTick(s)).map((s) => s.lateMs)),
-      gcMs: Math.max(0, ...pauses.filter(([from, to]) => to >= write.startedAt && from <= write.endedAt + 50).map(([from, to]) => to - from)),
+      ...longestPause(pauses.filter(([from, to]) => to >= write.startedAt && from <= write.endedAt + 50)),
       ticks: ticks.filter((end) => end >= write.startedAt && end <= write.endedAt + 50).length,
       // The machine's own noise: the longest block in a window as long, ending 2 s before the write.
       quietBlockMs: Math.max(0, ...samples.filter((s) => s.at >= 2 * write.startedAt - write.endedAt - 2050 && s.at < write.startedAt - 2000).map((s) => s.lateMs)),
