@@ -6,10 +6,10 @@
  * structured serialisation (small typed arrays and Maps survive as they are). The referenced parts
  * follow in the order of their references, each led by its length (a part's length may be known
  * only once the parts before it are read): a typed array as its raw bytes (in the machine's byte
- * order; every platform Node supports here is little-endian), a string list as blocks of at most
- * `STRINGS_PER_BLOCK` strings, each a byte length and a JSON array.
+ * order; every platform Node supports here is little-endian), a string list as each string's byte
+ * length and UTF-8.
  *
- *   payload = u32 header length, header, then per part: u32 length, its bytes or blocks
+ *   payload = u32 header length, header, then per part: u32 length, its bytes or its strings
  *
  * Encoding yields slices of at most about `SLICE_BYTES`, each read into one reused buffer, so that
  * the writer lets the event loop run between them and nothing of the state is copied whole: a
@@ -22,8 +22,6 @@ import { CapturedArray, CapturedStrings, isPlainObject, TYPED_ARRAYS, type Captu
 export const SLICE_BYTES = 1 << 20;
 /** Elements or strings per slice at most, whatever their size: reading each may take a few steps. */
 const SLICE_ITEMS = 1 << 15;
-/** Few enough that a block's JSON stays a small string, which the young generation collects at once. */
-const STRINGS_PER_BLOCK = 512;
 const REFERENCE = "@@checkpoint-part";
 
 interface Reference {
@@ -39,7 +37,7 @@ export function* encodeCheckpoint(state: unknown, sliceBytes = SLICE_BYTES): Gen
   yield header;
   const scratch = new ArrayBuffer(sliceBytes);
   for (const part of parts) {
-    if (part instanceof CapturedStrings) yield* stringBlocks(part, scratch);
+    if (part instanceof CapturedStrings) yield* stringSlices(part, scratch);
     else yield* arraySlices(part, scratch);
   }
 }
@@ -77,25 +75,42 @@ function* arraySlices(array: CapturedArray, scratch: ArrayBuffer): Generator<Uin
   }
 }
 
-/** Blocks are packed into the buffer up to SLICE_ITEMS strings or until the next would not fit; a block too large for it goes alone. */
-function* stringBlocks(strings: CapturedStrings, scratch: ArrayBuffer): Generator<Uint8Array> {
+/**
+ * Each string as a u32 byte length and its UTF-8, straight into the buffer (no garbage). A string
+ * UTF-8 cannot hold (a lone surrogate, which a JSON line may carry) goes as JSON, flagged by the
+ * length's top bit.
+ */
+function* stringSlices(strings: CapturedStrings, scratch: ArrayBuffer): Generator<Uint8Array> {
   yield u32(strings.count);
   const room = Buffer.from(scratch);
-  let used = 0;
-  for (let from = 0; from < strings.count; from += STRINGS_PER_BLOCK) {
-    const json = JSON.stringify(strings.read(from, Math.min(strings.count, from + STRINGS_PER_BLOCK)));
-    const length = Buffer.byteLength(json, "utf8");
-    if (used > 0 && (used + 4 + length > room.length || from % SLICE_ITEMS === 0)) {
-      yield room.subarray(0, used);
-      used = 0;
+  for (let from = 0; from < strings.count; from += SLICE_ITEMS) {
+    let used = 0;
+    for (const string of strings.read(from, Math.min(strings.count, from + SLICE_ITEMS))) {
+      const text = isWellFormed(string) ? string : JSON.stringify(string);
+      const flag = text === string ? 0 : AS_JSON;
+      // UTF-8 takes at most three bytes per UTF-16 code unit.
+      if (used + 4 + 3 * text.length > room.length) {
+        if (used > 0) yield room.subarray(0, used);
+        used = 0;
+      }
+      if (4 + 3 * text.length > room.length) {
+        const alone = Buffer.from(text, "utf8");
+        yield u32((alone.length | flag) >>> 0);
+        yield alone;
+        continue;
+      }
+      const length = room.write(text, used + 4, "utf8");
+      room.writeUInt32LE((length | flag) >>> 0, used);
+      used += 4 + length;
     }
-    const block = used + 4 + length <= room.length ? room.subarray(used, used + 4 + length) : Buffer.allocUnsafe(4 + length);
-    block.writeUInt32LE(length);
-    block.write(json, 4, "utf8");
-    if (block.buffer === room.buffer) used += block.length;
-    else yield block;
+    if (used > 0) yield room.subarray(0, used);
   }
-  if (used > 0) yield room.subarray(0, used);
+}
+
+const AS_JSON = 0x8000_0000;
+
+function isWellFormed(string: string): boolean {
+  return (string as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** The state `encodeCheckpoint` wrote; throws a RangeError when the payload is cut short or malformed. */
@@ -115,12 +130,16 @@ export function decodeCheckpointPayload(payload: Buffer): unknown {
     const length = take(4).readUInt32LE();
     if (reference.kind === "strings") {
       const strings = new Array<string>(length);
-      for (let filled = 0; filled < length; ) {
-        const block: unknown = JSON.parse(take(take(4).readUInt32LE()).toString("utf8"));
-        if (!Array.isArray(block) || filled + block.length > length) throw new RangeError(`a string block overruns its list of ${length}`);
-        for (const s of block as unknown[]) {
-          if (typeof s !== "string") throw new RangeError("a string block holds something else than strings");
-          strings[filled++] = s;
+      for (let i = 0; i < length; i++) {
+        const header = take(4).readUInt32LE();
+        const bytes = header & ~AS_JSON;
+        if (at + bytes > payload.length) throw new RangeError(`payload ends at ${payload.length}, needed ${at + bytes}`);
+        const text = payload.toString("utf8", at, (at += bytes));
+        if ((header & AS_JSON) === 0) strings[i] = text;
+        else {
+          const string: unknown = JSON.parse(text);
+          if (typeof string !== "string") throw new RangeError("a list of strings holds something else");
+          strings[i] = string;
         }
       }
       return strings;

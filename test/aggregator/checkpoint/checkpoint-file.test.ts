@@ -67,7 +67,8 @@ describe("checkpoint files", () => {
   it("writes captured arrays and string lists as they are read, and reads them back as arrays", async () => {
     const dir = fresh();
     const ids = new Uint32Array(300_000).map((_, i) => i * 3);
-    const names = Array.from({ length: 10_000 }, (_, i) => `tag${i}é`);
+    // Short names, one UTF-8 cannot hold (a lone surrogate) and one longer than a slice.
+    const names = [...Array.from({ length: 50_000 }, (_, i) => `tag${i}é`), "broken\ud800", "x".repeat(600_000), "日本"];
     const state = {
       ids: new CapturedArray("Uint32Array", ids.length, (from, to, into) => into.set(ids.subarray(from, to))),
       names: new CapturedStrings(names.length, (from, to) => names.slice(from, to)),
