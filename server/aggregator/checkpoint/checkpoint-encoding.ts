@@ -20,8 +20,10 @@ import { CapturedArray, CapturedStrings, isPlainObject, TYPED_ARRAYS, type Captu
 
 /** About a millisecond of copying, hashing or encoding per slice on a loaded core. */
 export const SLICE_BYTES = 1 << 20;
-/** Elements or strings per slice at most, whatever their size: reading each may take a few steps. */
+/** Elements per slice at most, whatever their size: reading each may take a few steps. */
 const SLICE_ITEMS = 1 << 15;
+/** Strings per slice at most: each is checked and encoded on its own. */
+const SLICE_STRINGS = 1 << 13;
 const REFERENCE = "@@checkpoint-part";
 
 interface Reference {
@@ -83,9 +85,9 @@ function* arraySlices(array: CapturedArray, scratch: ArrayBuffer): Generator<Uin
 function* stringSlices(strings: CapturedStrings, scratch: ArrayBuffer): Generator<Uint8Array> {
   yield u32(strings.count);
   const room = Buffer.from(scratch);
-  for (let from = 0; from < strings.count; from += SLICE_ITEMS) {
+  for (let from = 0; from < strings.count; from += SLICE_STRINGS) {
     let used = 0;
-    for (const string of strings.read(from, Math.min(strings.count, from + SLICE_ITEMS))) {
+    for (const string of strings.read(from, Math.min(strings.count, from + SLICE_STRINGS))) {
       const text = isWellFormed(string) ? string : JSON.stringify(string);
       const flag = text === string ? 0 : AS_JSON;
       // UTF-8 takes at most three bytes per UTF-16 code unit.

@@ -179,20 +179,19 @@ export class PostLedger {
       }
     };
     // Tags and epochs are each read in order, from where the previous slice stopped.
-    const flattened = <T>(list: (post: HeldPost) => readonly T[]): ((from: number, to: number, put: (item: T, at: number) => void) => void) => {
+    const flattened = <T>(list: (post: HeldPost) => readonly T[]): ((from: number, to: number, into: { [at: number]: T }) => void) => {
       let post = 0;
       let first = 0;
-      return (from, to, put) => {
+      return (from, to, into) => {
         readTo(count);
         for (let at = from; at < to; ) {
           const items = list(held[post] as HeldPost);
-          if (at >= first + items.length) {
+          const end = Math.min(first + items.length, to);
+          for (; at < end; at++) into[at - from] = items[at - first] as T;
+          if (at === first + items.length) {
             first += items.length;
             post++;
-            continue;
           }
-          put(items[at - first] as T, at - from);
-          at++;
         }
       };
     };
@@ -217,10 +216,10 @@ export class PostLedger {
       }),
       tags: new CapturedStrings(totalTags, (from, to) => {
         const out = new Array<string>(to - from);
-        tagsAt(from, to, (tag, at) => (out[at] = tag));
+        tagsAt(from, to, out);
         return out;
       }),
-      epochs: new CapturedArray("Float64Array", totalTags, (from, to, into) => epochsAt(from, to, (epoch, at) => (into[at] = epoch))),
+      epochs: new CapturedArray("Float64Array", totalTags, (from, to, into) => epochsAt(from, to, into)),
       repeated: this.#repeated,
       edits: this.#edits,
       deletes: this.#deletes,
