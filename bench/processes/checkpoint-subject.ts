@@ -34,6 +34,8 @@ interface Sample {
   readonly lateMs: number;
   readonly rss: number;
   readonly heap: number;
+  /** CPU time the process used since the previous firing (ms): about `lateMs` when the loop was busy, far less when the process was not running. */
+  readonly cpuMs: number;
 }
 
 const options = childOptions<Options>();
@@ -74,10 +76,14 @@ const restoreMs = performance.now() - openStarted;
 const samples: Sample[] = [];
 const PERIOD_MS = 1;
 let expected = performance.now() + PERIOD_MS;
+let cpu = process.cpuUsage();
 const probe = (): void => {
   const now = performance.now();
   const memory = process.memoryUsage();
-  samples.push({ at: performance.timeOrigin + now, lateMs: Math.max(0, now - expected), rss: memory.rss, heap: memory.heapUsed + memory.arrayBuffers });
+  const used = process.cpuUsage(cpu);
+  cpu = process.cpuUsage();
+  const cpuMs = (used.user + used.system) / 1000;
+  samples.push({ at: performance.timeOrigin + now, lateMs: Math.max(0, now - expected), rss: memory.rss, heap: memory.heapUsed + memory.arrayBuffers, cpuMs });
   if (samples.length > 2_000_000) samples.splice(0, 1_000_000);
   expected = now + PERIOD_MS;
   setTimeout(probe, PERIOD_MS);
@@ -100,9 +106,11 @@ onParent("report", () => {
     const overlaps = (s: Sample, from: number, to: number): boolean => from <= s.at && to >= s.at - s.lateMs - PERIOD_MS;
     const byGc = (s: Sample): boolean => pauses.some(([from, to]) => overlaps(s, from, to));
     const byTick = (s: Sample): boolean => ticks.some((end) => overlaps(s, end, end));
+    const longest = during.reduce<Sample | undefined>((a, b) => (a === undefined || b.lateMs > a.lateMs ? b : a), undefined);
     return {
       ...write,
       blockMs: Math.max(0, ...during.map((s) => s.lateMs)),
+      blockCpuMs: longest?.cpuMs ?? 0,
       blockNotGcMs: Math.max(0, ...during.filter((s) => !byGc(s)).map((s) => s.lateMs)),
       blockNotGcOrTickMs: Math.max(0, ...during.filter((s) => !byGc(s) && !byTick(s)).map((s) => s.lateMs)),
       ...longestPause(pauses.filter(([from, to]) => to >= write.startedAt && from <= write.endedAt + 50)),

@@ -19,6 +19,7 @@ import { percentile, type Figure, type Scenario } from "../support/figure.ts";
 
 interface WriteFigures {
   readonly blockMs: number;
+  readonly blockCpuMs: number;
   readonly blockNotGcMs: number;
   readonly blockNotGcOrTickMs: number;
   readonly gcMs: number;
@@ -123,7 +124,7 @@ async function measure(root: string, size: Size, progress: (m: string) => void):
       restoreMs: restored.restoreMs,
       held: restored.held,
       notes: [
-        `blocks per write ${writes.map((w) => w.blockMs.toFixed(1)).join(", ")} ms (without GC pauses ${writes.map((w) => w.blockNotGcMs.toFixed(1)).join(", ")}; without GC or ticks ${writes.map((w) => w.blockNotGcOrTickMs.toFixed(1)).join(", ")}; longest GC pause ${writes.map((w) => `${w.gcMs.toFixed(1)} (${w.gcKind})`).join(", ")}; ticks ${writes.map((w) => w.ticks).join(", ")}; in as long a window without a checkpoint ${writes.map((w) => w.quietBlockMs.toFixed(1)).join(", ")}); write ${writes.map((w) => (w.captureMs + w.writeMs).toFixed(0)).join(", ")} ms (capture ${writes.map((w) => w.captureMs.toFixed(1)).join(", ")} ms)`,
+        `blocks per write ${writes.map((w) => w.blockMs.toFixed(1)).join(", ")} ms (CPU the process used meanwhile ${writes.map((w) => w.blockCpuMs.toFixed(1)).join(", ")}; without GC pauses ${writes.map((w) => w.blockNotGcMs.toFixed(1)).join(", ")}; without GC or ticks ${writes.map((w) => w.blockNotGcOrTickMs.toFixed(1)).join(", ")}; longest GC pause ${writes.map((w) => `${w.gcMs.toFixed(1)} (${w.gcKind})`).join(", ")}; ticks ${writes.map((w) => w.ticks).join(", ")}; in as long a window without a checkpoint ${writes.map((w) => w.quietBlockMs.toFixed(1)).join(", ")}); write ${writes.map((w) => (w.captureMs + w.writeMs).toFixed(0)).join(", ")} ms (capture ${writes.map((w) => w.captureMs.toFixed(1)).join(", ")} ms)`,
         `restored ${restored.held.toLocaleString("en-US")} posts, ${restored.ingested.tags.toLocaleString("en-US")} tags counted since the first start`,
       ],
     };
