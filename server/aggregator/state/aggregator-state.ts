@@ -2,8 +2,9 @@
  * The aggregator's state as one piece of plain data, for checkpoints: the counting engine (every
  * window, sliding-window buckets, the open interval, the epoch), the post ledger (so that a
  * deletion after a restart still takes back what the post counted), the sparkline history, the
- * intake's refusal counts and the trigger interval in force. Capturing copies everything, so the
- * state can be written out while the aggregator goes on counting.
+ * intake's refusal counts and the trigger interval in force. `startCapture` takes it at one
+ * instant without copying the bulk, so that it is written out while the aggregator goes on
+ * counting; `captureState` copies everything at once (the reference the capture must equal).
  *
  * Pure: no I/O and no clock; the checkpoint edge (checkpointing.ts) reads and writes it.
  */
@@ -76,6 +77,7 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
   return parts;
 }
 
+/** The whole state copied now, synchronously. */
 export function captureState(parts: AggregatorParts, settings: SavedSettings, savedAt: number): AggregatorState {
   return {
     format: AGGREGATOR_STATE_FORMAT,
