@@ -15,6 +15,7 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
     scenario: { type: "string", multiple: true },
     out: { type: "string", default: "bench/results/latest.json" },
+    "baseline-checkout": { type: "string" },
   },
 });
 
@@ -30,7 +31,8 @@ const figures: Figure[] = [];
 for (const scenario of SCENARIOS.filter((s: Scenario) => wanted.includes(s.name))) {
   const started = Date.now();
   console.log(`# ${scenario.name}: ${scenario.title}`);
-  figures.push(...(await scenario.run({ size, progress: (m) => console.log(`  ${m}`) })));
+  const baselineCheckout = values["baseline-checkout"];
+  figures.push(...(await scenario.run({ size, progress: (m) => console.log(`  ${m}`), ...(baselineCheckout !== undefined && { baselineCheckout }) })));
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 const report = buildReport(figures, size);

@@ -6,6 +6,10 @@
  *
  * Entries are evicted oldest first. Setting a key again changes its value but not its age, so the
  * Map's insertion order stays the order of ages and eviction is O(1) per entry. Time is passed in.
+ *
+ * `snapshot()` is the map as of one instant, read later entry by entry while the map goes on
+ * changing: an entry about to be replaced or removed before the snapshot has read it is kept for
+ * it (copy-on-write), so taking one costs nothing however large the map.
  */
 export interface ExpiringMapLimits {
   readonly maxEntries: number;
@@ -13,8 +17,20 @@ export interface ExpiringMapLimits {
 }
 
 interface Slot<V> {
-  value: V;
+  readonly value: V;
   readonly since: number;
+  /** Order of first insertion: a snapshot holds the entries numbered below its limit. */
+  readonly serial: number;
+}
+
+/** The map as it was when `snapshot()` was called. */
+export interface ExpiringMapSnapshot<K, V> {
+  /** Entries held at the snapshot. */
+  readonly size: number;
+  /** The next entry, oldest first; undefined after the last. */
+  next(): AgedEntry<K, V> | undefined;
+  /** Done with it before reading it all: the map stops keeping entries for it. */
+  release(): void;
 }
 
 /** One entry as plain data: its key, its value and when it was first set. */
@@ -29,6 +45,9 @@ export class ExpiringMap<K, V> {
   readonly #slots = new Map<K, Slot<V>>();
   readonly #onEvict: ((key: K, value: V) => void) | undefined;
   #evicted = 0;
+  #serial = 0;
+  /** Snapshots still being read, each told before an entry it may not have read changes. */
+  readonly #readers = new Set<SnapshotReader<K, V>>();
 
   /** `onEvict` hears of every entry forgotten for age or room (not of those taken). */
   constructor(limits: ExpiringMapLimits, onEvict?: (key: K, value: V) => void) {
@@ -51,10 +70,11 @@ export class ExpiringMap<K, V> {
     this.#expire(now);
     const slot = this.#slots.get(key);
     if (slot !== undefined) {
-      slot.value = value;
+      this.#beforeChange(key, slot);
+      this.#slots.set(key, { value, since: slot.since, serial: slot.serial });
       return;
     }
-    this.#slots.set(key, { value, since: now });
+    this.#slots.set(key, { value, since: now, serial: this.#serial++ });
     if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
   }
 
@@ -63,6 +83,7 @@ export class ExpiringMap<K, V> {
     this.#expire(now);
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
+    this.#beforeChange(key, slot);
     this.#slots.delete(key);
     return slot.value;
   }
@@ -76,6 +97,13 @@ export class ExpiringMap<K, V> {
     return Array.from(this.#slots, ([key, slot]) => ({ key, value: slot.value, since: slot.since }));
   }
 
+  /** The entries as they are now, to read later (see the class comment); values are kept, not copied. */
+  snapshot(): ExpiringMapSnapshot<K, V> {
+    const reader = new SnapshotReader(this.#slots, this.#serial, () => this.#readers.delete(reader));
+    if (reader.size > 0) this.#readers.add(reader);
+    return reader;
+  }
+
   /**
    * Fills an empty map with exported entries, oldest first, keeping the ages they had: a restarted
    * process forgets each one when the original would have. The entry limit applies as they come in.
@@ -83,7 +111,7 @@ export class ExpiringMap<K, V> {
   load(entries: Iterable<AgedEntry<K, V>>): void {
     if (this.#slots.size > 0) throw new RangeError("load fills an empty map only");
     for (const { key, value, since } of entries) {
-      this.#slots.set(key, { value, since });
+      this.#slots.set(key, { value, since, serial: this.#serial++ });
       if (this.#slots.size > this.#limits.maxEntries) this.evictOldest();
     }
   }
@@ -106,9 +134,92 @@ export class ExpiringMap<K, V> {
     const first = this.#slots.entries().next();
     if (first.done === true) return false;
     const [key, slot] = first.value;
+    this.#beforeChange(key, slot);
     this.#slots.delete(key);
     this.#evicted++;
     this.#onEvict?.(key, slot.value);
     return true;
+  }
+
+  #beforeChange(key: K, slot: Slot<V>): void {
+    if (this.#readers.size > 0) for (const reader of this.#readers) reader.keep(key, slot);
+  }
+}
+
+/**
+ * Reads the entries numbered below `limit` in the order of their numbers: those still in the map
+ * from a live iterator (a Map's iterator goes on over deletions and sees later insertions at its
+ * end), merged with the entries kept for it when they changed before it read them.
+ */
+class SnapshotReader<K, V> implements ExpiringMapSnapshot<K, V> {
+  readonly size: number;
+  readonly #limit: number;
+  readonly #live: Iterator<[K, Slot<V>]>;
+  /** The next entry of the live iterator, not yet given out. */
+  #ahead: [K, Slot<V>] | undefined;
+  #liveDone = false;
+  /** Kept entries by number, and their numbers in ascending order. */
+  readonly #kept = new Map<number, [K, Slot<V>]>();
+  #keptOrder: number[] = [];
+  #keptSorted = true;
+  /** Number of the last entry given out. */
+  #read = -1;
+  #given = 0;
+  readonly #done: () => void;
+
+  constructor(slots: Map<K, Slot<V>>, limit: number, done: () => void) {
+    this.size = slots.size;
+    this.#limit = limit;
+    this.#live = slots.entries();
+    this.#done = done;
+  }
+
+  keep(key: K, slot: Slot<V>): void {
+    if (slot.serial > this.#read && slot.serial < this.#limit && !this.#kept.has(slot.serial)) {
+      this.#kept.set(slot.serial, [key, slot]);
+      this.#keptOrder.push(slot.serial);
+      this.#keptSorted = false;
+    }
+  }
+
+  next(): AgedEntry<K, V> | undefined {
+    if (this.#given >= this.size) return undefined;
+    const live = this.#peekLive();
+    if (!this.#keptSorted) {
+      this.#keptOrder.sort((a, b) => b - a);
+      this.#keptSorted = true;
+    }
+    const kept = this.#keptOrder.at(-1);
+    let entry: [K, Slot<V>];
+    if (kept !== undefined && (live === undefined || kept <= live[1].serial)) {
+      this.#keptOrder.pop();
+      entry = this.#kept.get(kept) as [K, Slot<V>];
+      this.#kept.delete(kept);
+      // The live iterator still holds the entry's replacement: it was read as it was.
+      if (live !== undefined && live[1].serial === kept) this.#ahead = undefined;
+    } else if (live !== undefined) {
+      entry = live;
+      this.#ahead = undefined;
+    } else {
+      throw new Error("snapshot lost an entry");
+    }
+    this.#read = entry[1].serial;
+    if (++this.#given === this.size) this.release();
+    return { key: entry[0], value: entry[1].value, since: entry[1].since };
+  }
+
+  release(): void {
+    this.#done();
+  }
+
+  #peekLive(): [K, Slot<V>] | undefined {
+    if (this.#ahead !== undefined || this.#liveDone) return this.#ahead;
+    const next = this.#live.next();
+    if (next.done === true || next.value[1].serial >= this.#limit) {
+      this.#liveDone = true;
+      return undefined;
+    }
+    this.#ahead = next.value;
+    return this.#ahead;
   }
 }

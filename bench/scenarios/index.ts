@@ -6,5 +6,6 @@ import { latency } from "./latency.ts";
 import { fanOut } from "./fan-out.ts";
 import { boundedMemory } from "./bounded-memory.ts";
 import { startUp } from "./start-up.ts";
+import { checkpointCost } from "./checkpoint-cost.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost];

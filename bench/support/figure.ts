@@ -35,6 +35,8 @@ export interface ScenarioContext {
   readonly size: BenchSize;
   /** Progress for the person watching; not part of the report. */
   progress(message: string): void;
+  /** Another checkout to run as the baseline, where a scenario compares versions of tagstream. */
+  readonly baselineCheckout?: string;
 }
 
 export interface Scenario {

@@ -14,7 +14,7 @@ import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
-import { buildParts, captureState, triggerInForce, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
+import { buildParts, startCapture, triggerInForce, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
 import type { EngineCounters } from "./engine/tick-result.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
@@ -116,7 +116,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   });
   const checkpoints =
     config.checkpoint &&
-    startCheckpoints(config.checkpoint, (at) => captureState(parts, savedSettings(), at), metrics, checkpointHealth, log, clock);
+    startCheckpoints(config.checkpoint, (at) => startCapture(parts, savedSettings(), at), metrics, checkpointHealth, log, clock);
 
   return {
     intake: intake.address,

@@ -59,4 +59,50 @@ describe("ExpiringMap", () => {
     expect(forgotten).toEqual(["a=1", "c=3", "d=4"]);
     expect(map.evicted).toBe(3);
   });
+
+  describe("snapshot", () => {
+    const read = <K, V>(snapshot: { next(): { key: K; value: V; since: number } | undefined }) => {
+      const entries: Array<{ key: K; value: V; since: number }> = [];
+      for (let entry = snapshot.next(); entry !== undefined; entry = snapshot.next()) entries.push(entry);
+      return entries;
+    };
+
+    it("reads the entries of its instant, oldest first, whatever is set, replaced, taken or evicted between reads", () => {
+      const map = new ExpiringMap<string, number>({ maxEntries: 6, maxAgeMs: 1_000 });
+      for (let i = 0; i < 6; i++) map.set(`k${i}`, i, i);
+      const expected = map.entries();
+      const snapshot = map.snapshot();
+      expect(snapshot.size).toBe(6);
+      expect(snapshot.next()).toEqual({ key: "k0", value: 0, since: 0 });
+      map.set("k3", 33, 10); // replaced before it was read
+      map.take("k4", 10); // taken before it was read
+      map.set("k1", 11, 10); // replaced while the reader has it next
+      map.set("new", 99, 10); // evicts k0 (read already); never part of the snapshot
+      map.set("k4", 44, 10); // taken and set again: a new entry
+      map.take("k0", 10);
+      expect(snapshot.next()).toEqual({ key: "k1", value: 1, since: 1 });
+      map.get("k2", 1_002); // by age: expires k1 (read) and k2 (not read yet)
+      expect(read(snapshot)).toEqual(expected.slice(2));
+      expect(map.entries().map((e) => e.key)).toEqual(["k3", "k5", "new", "k4"]);
+    });
+
+    it("stops keeping entries once read or released, and reads nothing of an empty map", () => {
+      const map = new ExpiringMap<string, number>({ maxEntries: 10, maxAgeMs: 1_000 });
+      expect(map.snapshot().next()).toBeUndefined();
+      map.set("a", 1, 0);
+      map.set("b", 2, 0);
+      const released = map.snapshot();
+      released.release();
+      map.set("a", 10, 1);
+      // A released snapshot was not told: it reads the map as it is now.
+      expect(released.next()).toEqual({ key: "a", value: 10, since: 0 });
+      const whole = map.snapshot();
+      expect(read(whole)).toEqual([
+        { key: "a", value: 10, since: 0 },
+        { key: "b", value: 2, since: 0 },
+      ]);
+      map.take("a", 2);
+      expect(whole.next()).toBeUndefined();
+    });
+  });
 });

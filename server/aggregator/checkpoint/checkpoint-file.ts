@@ -3,23 +3,29 @@
  *
  * A checkpoint is written to a temporary file in the same directory, fsynced, renamed over the
  * previous one and the directory fsynced, so a crash at any instant leaves either the old or the
- * new checkpoint whole, never a torn one. The payload is V8's structured serialisation (typed
- * arrays and Maps survive as they are) behind a magic header and a SHA-256 of the payload, so a
- * truncated or altered file is recognised as corrupt instead of half-restored. The hash is computed
- * with WebCrypto, which runs on libuv's thread pool: for a checkpoint of tens of megabytes that is
- * a few hundred milliseconds the event loop does not spend.
+ * new checkpoint whole, never a torn one. The file is a magic header, the payload
+ * (checkpoint-encoding.ts) and a SHA-256 of the payload, so a truncated or altered file is
+ * recognised as corrupt instead of half-restored.
+ *
+ * The payload is encoded, hashed and written a slice at a time: between two slices the event loop
+ * runs (each write waits for the thread pool), and only the slice being written is held in memory.
+ * The hash (a millisecond a megabyte at most) therefore comes last. On reading, it is checked with
+ * WebCrypto, on libuv's thread pool.
  *
  * A write that does not complete (a full disk, an I/O error) fails before the rename: its
  * temporary file is removed and the previous checkpoint stays. Temporary files a crash left behind
  * are removed at the next start (`removeStaleTemporaries`).
  */
+import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { access, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { deserialize, serialize } from "node:v8";
+import { decodeCheckpointPayload, encodeCheckpoint } from "./checkpoint-encoding.ts";
 import { writeFully, type WritableFile } from "./write-fully.ts";
 
-const MAGIC = Buffer.from("TAGSTREAM-CHECKPOINT-1\n", "latin1");
+/** Format 1 held a V8 serialisation of the whole state, its hash first. */
+const FORMAT = 2;
+const MAGIC = Buffer.from(`TAGSTREAM-CHECKPOINT-${FORMAT}\n`, "latin1");
 const HASH_BYTES = 32;
 export const CHECKPOINT_FILE = "state.checkpoint";
 
@@ -68,17 +74,37 @@ const openForWriting = (path: string): Promise<CheckpointTemporary> => open(path
 /** `state.checkpoint.<pid>.tmp`: the pid keeps a write of this process apart from one a crashed process left. */
 const TEMPORARY = new RegExp(`^${CHECKPOINT_FILE.replaceAll(".", "\\.")}\\.\\d+\\.tmp$`);
 
-/** Writes `state` durably over the previous checkpoint and returns the file's size; throws CheckpointWriteError if it could not. */
-export async function writeCheckpoint(dir: string, state: unknown, { openTemporary = openForWriting }: CheckpointWriteOptions = {}): Promise<number> {
-  const payload = serialize(state);
-  const digest = await sha256(payload);
+/**
+ * Writes `state` (plain data, possibly holding captured arrays that are read as they are written)
+ * as the checkpoint; returns the file's size, or throws CheckpointWriteError if it could not.
+ */
+export async function writeCheckpoint(dir: string, state: unknown, options: CheckpointWriteOptions = {}): Promise<number> {
+  const hash = createHash("sha256");
+  function* file(): Generator<Uint8Array> {
+    yield MAGIC;
+    for (const slice of encodeCheckpoint(state)) {
+      hash.update(slice);
+      yield slice;
+    }
+    yield hash.digest();
+  }
+  return writeAtomically(dir, file(), options.openTemporary ?? openForWriting);
+}
+
+/**
+ * Writes the buffers in turn to a temporary file, fsyncs it and renames it over the checkpoint, then
+ * fsyncs the directory. Each buffer is taken from `buffers` only once the previous one is written
+ * whole (`writeFully`: a short write is written on, one that makes no progress fails).
+ */
+async function writeAtomically(dir: string, buffers: Iterable<Uint8Array>, openTemporary: (path: string) => Promise<CheckpointTemporary>): Promise<number> {
   const target = join(dir, CHECKPOINT_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
+  let bytes = 0;
   try {
     await mkdir(dir, { recursive: true });
     const file = await openTemporary(temporary);
     try {
-      await writeFully(file, [MAGIC, digest, payload]);
+      for (const buffer of buffers) bytes += await writeFully(file, [buffer]);
       await file.sync();
     } finally {
       await file.close();
@@ -96,7 +122,7 @@ export async function writeCheckpoint(dir: string, state: unknown, { openTempora
   } finally {
     await directory.close();
   }
-  return MAGIC.length + HASH_BYTES + payload.length;
+  return bytes;
 }
 
 /**
@@ -138,18 +164,21 @@ export async function decodeCheckpoint(bytes: Buffer): Promise<{ readonly state:
   const reason = await verify(bytes);
   if (reason !== undefined) return { reason };
   try {
-    return { state: deserialize(bytes.subarray(MAGIC.length + HASH_BYTES)) };
+    return { state: decodeCheckpointPayload(bytes.subarray(MAGIC.length, bytes.length - HASH_BYTES)) };
   } catch (error) {
     return { reason: `undecodable: ${(error as Error).message}` };
   }
 }
 
 async function verify(bytes: Buffer): Promise<string | undefined> {
-  if (bytes.length < MAGIC.length + HASH_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return "not a tagstream checkpoint (bad header)";
+  const magic = bytes.subarray(0, MAGIC.length);
+  if (!magic.equals(MAGIC)) {
+    const other = /^TAGSTREAM-CHECKPOINT-(\d+)\n$/.exec(magic.toString("latin1"));
+    return other === null ? "not a tagstream checkpoint (bad header)" : `checkpoint file format ${other[1]}; this version reads ${FORMAT}`;
   }
-  const expected = bytes.subarray(MAGIC.length, MAGIC.length + HASH_BYTES);
-  const actual = await sha256(bytes.subarray(MAGIC.length + HASH_BYTES));
+  if (bytes.length < MAGIC.length + HASH_BYTES) return "checksum mismatch (truncated or altered)";
+  const expected = bytes.subarray(bytes.length - HASH_BYTES);
+  const actual = await sha256(bytes.subarray(MAGIC.length, bytes.length - HASH_BYTES));
   return expected.equals(actual) ? undefined : "checksum mismatch (truncated or altered)";
 }
 

@@ -1,10 +1,10 @@
 /**
  * Writes a checkpoint every `intervalMs`, one at a time.
  *
- * Capturing the state is synchronous (a consistent copy between two events), and so is V8's
- * serialisation inside `writeCheckpoint`; the file I/O is asynchronous, so the event loop goes on
- * counting while the bytes reach the disk. A beat that comes while a write is still in flight is
- * skipped rather than queued: on a slow disk checkpoints thin out instead of piling up, and two
+ * Capturing the state is synchronous but copies only what changes between two ticks (see
+ * captured-arrays.ts); the bulk is read, encoded and written a slice at a time by
+ * `writeCheckpoint`, so the event loop goes on counting while the checkpoint is written. A beat
+ * that comes while a write is still in flight is skipped rather than queued: on a slow disk checkpoints thin out instead of piling up, and two
  * writes never race for the temporary file.
  */
 import { writeCheckpoint } from "./checkpoint-file.ts";
@@ -13,16 +13,22 @@ export interface CheckpointWritten {
   /** When the state was captured. */
   readonly at: number;
   readonly bytes: number;
-  /** Capture (synchronous), then serialisation and I/O, in ms. */
+  /** Capture (synchronous), then encoding and I/O (sliced), in ms. */
   readonly captureMs: number;
   readonly writeMs: number;
+}
+
+export interface CapturedCheckpoint {
+  readonly state: unknown;
+  /** Called once the write is over, done or failed. */
+  release(): void;
 }
 
 export interface CheckpointScheduleOptions {
   readonly dir: string;
   readonly intervalMs: number;
-  /** A copy of the state at `at`, taken synchronously. */
-  readonly capture: (at: number) => unknown;
+  /** The state at `at`, captured synchronously, read while it is written, then released. */
+  readonly capture: (at: number) => CapturedCheckpoint;
   readonly clock: () => number;
   readonly onWritten: (written: CheckpointWritten) => void;
   /** A periodic write failed; the next beat tries again. */
@@ -45,10 +51,15 @@ export function scheduleCheckpoints(options: CheckpointScheduleOptions): Checkpo
   const write = async (): Promise<CheckpointWritten> => {
     const started = performance.now();
     const at = options.clock();
-    const state = options.capture(at);
-    const captured = performance.now();
-    const bytes = await writeState(options.dir, state);
-    const written = { at, bytes, captureMs: captured - started, writeMs: performance.now() - captured };
+    const captured = options.capture(at);
+    const capturedAt = performance.now();
+    let bytes: number;
+    try {
+      bytes = await writeState(options.dir, captured.state);
+    } finally {
+      captured.release();
+    }
+    const written = { at, bytes, captureMs: capturedAt - started, writeMs: performance.now() - capturedAt };
     options.onWritten(written);
     return written;
   };

@@ -23,6 +23,7 @@ import type { CheckpointHealth } from "../checkpoint/checkpoint-health.ts";
 import { scheduleCheckpoints, type CheckpointSchedule } from "../checkpoint/checkpoint-schedule.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { AggregatorMetrics } from "../../metrics/aggregator-metrics.ts";
+import type { Capture } from "../engine/captured-arrays.ts";
 import {
   buildParts,
   catchUp,
@@ -97,7 +98,7 @@ function warnSetAside({ reason, movedTo }: CheckpointSetAside, log: Logger): voi
  */
 export function startCheckpoints(
   { dir, intervalMs }: CheckpointSettings,
-  capture: (at: number) => AggregatorState,
+  capture: (at: number) => Capture<AggregatorState>,
   metrics: AggregatorMetrics,
   health: CheckpointHealth,
   log: Logger,

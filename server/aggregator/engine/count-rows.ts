@@ -9,6 +9,7 @@
  * however long the server runs, and retractions (edits, deletes) can make a delta negative.
  */
 import type { BucketLog } from "./bucket-log.ts";
+import { CapturedArray } from "./captured-arrays.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import { grown, grownLength, initialIds } from "./id-arrays.ts";
 import { sortIds } from "./id-sort.ts";
@@ -164,6 +165,14 @@ export class CountRows {
     return out;
   }
 
+  /** `column(column, limit)` captured: totals change only when an interval closes, which settles it first. */
+  captureColumn(column: number, limit: number): CapturedArray {
+    return new CapturedArray("Float64Array", limit, (from, to, out) => {
+      const values = this.#values;
+      for (let id = from; id < to; id++) out[id - from] = id * this.stride < values.length ? (values[id * this.stride + 1 + column] as number) : 0;
+    });
+  }
+
   /** Sets the totals of `column` for ids [0, totals.length). */
   loadColumn(column: number, totals: Float64Array): void {
     this.ensure(totals.length);
@@ -172,8 +181,19 @@ export class CountRows {
 
   /** What the open interval holds now, without closing it. */
   openEntries(): { ids: Uint32Array; deltas: Float64Array } {
-    const ids = [...new Set(this.#touched.subarray(0, this.#touchedCount))].filter((id) => this.deltaOf(id) !== 0);
-    return { ids: Uint32Array.from(ids), deltas: Float64Array.from(ids, (id) => this.deltaOf(id)) };
+    // An id may be listed twice (its delta went back to 0 and up again): sorted, repeats are neighbours.
+    const touched = this.#touched.slice(0, this.#touchedCount).sort();
+    const ids = new Uint32Array(touched.length);
+    const deltas = new Float64Array(touched.length);
+    let count = 0;
+    for (let i = 0; i < touched.length; i++) {
+      const id = touched[i] as number;
+      const delta = this.#values[id * this.stride] as number;
+      if (delta === 0 || (i > 0 && touched[i - 1] === id)) continue;
+      ids[count] = id;
+      deltas[count++] = delta;
+    }
+    return { ids: ids.slice(0, count), deltas: deltas.slice(0, count) };
   }
 
   /** Makes room for ids below `limit`. */

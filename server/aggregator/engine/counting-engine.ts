@@ -11,6 +11,7 @@ import type { TopEntry } from "../../../shared/messages.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { BucketLog } from "./bucket-log.ts";
 import { CompleteWindow } from "./complete-window.ts";
+import { capturedArraysIn, capturedSlices, type Capture, type CapturedArray, type Captured } from "./captured-arrays.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
@@ -59,6 +60,8 @@ export class CountingEngine {
   #lines = 0;
   #tags = 0;
   #latest: TickResult;
+  /** The captured arrays of each capture not yet released (see `capture`). */
+  readonly #unsettled = new Set<readonly CapturedArray[]>();
 
   constructor(options: EngineOptions) {
     const specs = options.windows;
@@ -105,6 +108,59 @@ export class CountingEngine {
       retractions: Float64Array.from(this.#retractions),
       ...(capacity?.summary !== undefined && { summary: capacity.summary }),
     };
+  }
+
+  /**
+   * `exportState` captured (see captured-arrays.ts): what changes between ticks (the open interval,
+   * pending retractions, the free and admitted ids) is copied now; the bulk (names, totals, buckets,
+   * the summary) is read later, and changes only at a tick, which first settles every capture not
+   * yet released. Ingesting in between is safe: it changes only the open deltas and adds names.
+   */
+  capture(): Capture<EngineState> {
+    const limit = this.#interner.idLimit;
+    const ownEstimates = this.#rows.stride - 1 > this.#windows.length;
+    const log = this.#log;
+    const bucketsOf = (window: SlidingWindow): Array<Captured<ClosedBucket>> => {
+      const buckets: Array<Captured<ClosedBucket>> = [];
+      if (log === undefined) return buckets;
+      for (let number = window.oldestHeld; number < log.end; number++) {
+        const { epoch, closedAt, ids } = log.bucket(number);
+        buckets.push({
+          epoch,
+          closedAt,
+          ids: capturedSlices("Uint32Array", ids.length, () => log.bucket(number).ids),
+          deltas: capturedSlices("Int32Array", ids.length, () => log.bucket(number).deltas),
+        });
+      }
+      return buckets;
+    };
+    const capacity = this.#capacity?.capture();
+    const state: Captured<EngineState> = {
+      version: ENGINE_STATE_VERSION,
+      latest: structuredClone(this.#latest),
+      lines: this.#lines,
+      tags: this.#tags,
+      admissions: capacity?.admissions ?? 0,
+      names: this.#interner.capture(),
+      windows: this.#windows.map((w): Captured<WindowState> =>
+        w instanceof SlidingWindow
+          ? { kind: "sliding", name: w.name, buckets: bucketsOf(w) }
+          : { kind: "complete", name: w.name, totals: this.#rows.captureColumn(w.column, limit) },
+      ),
+      ...(ownEstimates && { estimates: this.#rows.captureColumn(this.#windows.length, limit) }),
+      open: this.#rows.openEntries(),
+      retractions: Float64Array.from(this.#retractions),
+      ...(capacity?.summary !== undefined && { summary: capacity.summary }),
+    };
+    const pending = capturedArraysIn(state);
+    this.#unsettled.add(pending);
+    return { state, release: () => this.#unsettled.delete(pending) };
+  }
+
+  /** Before a tick changes totals, buckets or names: every capture still being read copies the rest. */
+  #settleCaptures(): void {
+    for (const arrays of this.#unsettled) for (const array of arrays) array.settle();
+    this.#unsettled.clear();
   }
 
   /** An engine identical to the one that exported `state`, given the same options (windows, topN, capacity). */
@@ -232,6 +288,7 @@ export class CountingEngine {
 
   /** Closes the current interval at `now`, advances every window and computes the tops. */
   tick(now: number): TickResult {
+    this.#settleCaptures();
     this.#applyRetractions();
     const epoch = this.#latest.epoch + 1;
     this.#capacity?.admit(epoch);

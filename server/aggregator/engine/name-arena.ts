@@ -5,6 +5,7 @@
  * of long names. Released names leave holes: the arena is compacted when they waste more than half
  * of it, and, when it is full, rather than grown if they waste a quarter. It grows by half again.
  */
+import { CapturedArray, type Captured } from "./captured-arrays.ts";
 import { grown, initialIds } from "./id-arrays.ts";
 import { utf8Compare } from "./tag-bytes.ts";
 
@@ -96,6 +97,44 @@ export class NameArena {
       bytes.set(this.#bytes.subarray(start, start + (lengths[id] as number)), at);
       at += lengths[id] as number;
     }
+    return { bytes, lengths };
+  }
+
+  /**
+   * `exportState(limit)` captured: the names of ids [0, limit), read later through the live arena
+   * (a compaction moves names, never changes them), except those of `free` ids, which may be given
+   * new names after the capture and are read as none, as they were.
+   */
+  capture(limit: number, free: Uint32Array): Captured<{ bytes: Uint8Array; lengths: Uint32Array }> {
+    // Only under a capacity, once names were evicted, are there free ids to tell apart.
+    const wasFree = new Uint8Array(free.length > 0 ? limit : 0);
+    for (const id of free) if (id < limit) wasFree[id] = 1;
+    const lengthOf = (id: number): number => (wasFree[id] === 1 ? 0 : (this.#lengths[id] as number));
+    const lengths = new CapturedArray("Uint32Array", limit, (from, to, into) => {
+      into.set(this.#lengths.subarray(from, to));
+      for (let id = from; id < to; id++) if (wasFree[id] === 1) into[id - from] = 0;
+    });
+    // The bytes are read in order: where the last slice stopped, maybe inside a name.
+    let id = 0;
+    let inName = 0;
+    const bytes = new CapturedArray("Uint8Array", this.#end - this.#wasted, (_from, _to, out) => {
+      const arena = this.#bytes;
+      let at = 0;
+      while (at < out.length) {
+        if (id >= limit) throw new RangeError("captured names shorter than their byte count");
+        const length = lengthOf(id);
+        if (inName >= length) {
+          id++;
+          inName = 0;
+          continue;
+        }
+        const start = (this.#starts[id] as number) + inName;
+        const n = Math.min(length - inName, out.length - at);
+        for (let k = 0; k < n; k++) out[at + k] = arena[start + k] as number;
+        at += n;
+        inName += n;
+      }
+    });
     return { bytes, lengths };
   }
 

@@ -19,6 +19,7 @@
  * floor 0, every error 0, no id reused), so the summary stays dormant and costs nothing per new
  * name; `activate` then builds the heap from every held id at once (Floyd's heap construction).
  */
+import { capturedSlices, type Captured } from "./captured-arrays.ts";
 import { grown, headroom } from "./id-arrays.ts";
 import { countIn, type CountColumn } from "./count-rows.ts";
 
@@ -158,6 +159,18 @@ export class SpaceSaving {
       tenure: this.#tenure.slice(0, limit),
       heapIds: this.#heapIds.slice(0, this.#heapSize),
       heapKeys: this.#heapKeys.slice(0, this.#heapSize),
+    };
+  }
+
+  /** `exportState` captured: read later, exact as long as the summary does not change before it settles (only ticks change it). */
+  capture(limit: number): Captured<SpaceSavingState> {
+    const size = this.#heapSize;
+    return {
+      floor: this.floor,
+      error: capturedSlices("Float64Array", limit, () => this.#error),
+      tenure: capturedSlices("Uint32Array", limit, () => this.#tenure),
+      heapIds: capturedSlices("Uint32Array", size, () => this.#heapIds),
+      heapKeys: capturedSlices("Float64Array", size, () => this.#heapKeys),
     };
   }
 

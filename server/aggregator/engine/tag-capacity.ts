@@ -13,6 +13,7 @@ import type { BucketLog } from "./bucket-log.ts";
 import { DistinctSketch } from "./distinct-sketch.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
+import type { Captured } from "./captured-arrays.ts";
 import { SlidingWindow } from "./sliding-window.ts";
 import { SpaceSaving, type SpaceSavingState } from "./space-saving.ts";
 import type { TagInterner } from "./tag-interner.ts";
@@ -131,6 +132,19 @@ export class TagCapacity {
       admissions: this.#admissions,
       summary: {
         ...this.#summary.exportState(this.#interner.idLimit),
+        evictedSinceSweep: this.#evictedSinceSweep,
+        ...(this.#sketch !== undefined && { distinctSketch: this.#sketch.exportState() }),
+      },
+    };
+  }
+
+  /** `exportState` captured (see captured-arrays.ts): the summary changes only at ticks; the sketch (16 KiB) is copied now. */
+  capture(): { admissions: number; summary?: Captured<TagCapacityState> } {
+    if (!this.#summary.active) return { admissions: 0 };
+    return {
+      admissions: this.#admissions,
+      summary: {
+        ...this.#summary.capture(this.#interner.idLimit),
         evictedSinceSweep: this.#evictedSinceSweep,
         ...(this.#sketch !== undefined && { distinctSketch: this.#sketch.exportState() }),
       },

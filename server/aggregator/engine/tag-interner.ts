@@ -6,6 +6,7 @@
  * socket's Buffer without first making a string of it: the table (name-table.ts) finds them, the
  * arena (name-arena.ts) keeps them. Ids can be released when a capacity is enforced, and are reused.
  */
+import type { Captured } from "./captured-arrays.ts";
 import { NameArena } from "./name-arena.ts";
 import { NameTable } from "./name-table.ts";
 import { hashBytes } from "./tag-bytes.ts";
@@ -95,6 +96,15 @@ export class TagInterner {
   /** Every id's name as UTF-8 (released ids have length 0), and the free ids in reuse order. */
   exportState(): InternerState {
     return { ...this.#arena.exportState(this.#limit), free: Uint32Array.from(this.#free), admitted: Uint32Array.from(this.#admitted ?? []) };
+  }
+
+  /**
+   * `exportState` captured (see captured-arrays.ts). Between ticks names are only added: at new
+   * ids, which lie past the captured ones, or at ids free now, which the capture reads as free.
+   */
+  capture(): Captured<InternerState> {
+    const free = Uint32Array.from(this.#free);
+    return { ...this.#arena.capture(this.#limit, free), free, admitted: Uint32Array.from(this.#admitted ?? []) };
   }
 
   /** Takes over exported state: every name keeps its id. */

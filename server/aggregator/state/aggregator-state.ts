@@ -2,14 +2,16 @@
  * The aggregator's state as one piece of plain data, for checkpoints: the counting engine (every
  * window, sliding-window buckets, the open interval, the epoch), the post ledger (so that a
  * deletion after a restart still takes back what the post counted), the sparkline history, the
- * intake's refusal counts and the trigger interval in force. Capturing copies everything, so the
- * state can be written out while the aggregator goes on counting.
+ * intake's refusal counts and the trigger interval in force. `startCapture` takes it at one
+ * instant without copying the bulk, so that it is written out while the aggregator goes on
+ * counting; `captureState` copies everything at once (the reference the capture must equal).
  *
  * Pure: no I/O and no clock; the checkpoint edge (checkpointing.ts) reads and writes it.
  */
 import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
 import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
+import type { Capture, Captured } from "../engine/captured-arrays.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
@@ -89,6 +91,7 @@ export function catchUp(parts: AggregatorParts, saved: AggregatorState, now: num
   tick(now);
 }
 
+/** The whole state copied now, synchronously. */
 export function captureState(parts: AggregatorParts, settings: SavedSettings, savedAt: number): AggregatorState {
   return {
     format: AGGREGATOR_STATE_FORMAT,
@@ -99,6 +102,32 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
     posts: parts.posts.exportState(),
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
+  };
+}
+
+/**
+ * `captureState` without copying the bulk: the state as of `savedAt`, whose large arrays are read
+ * later, while the aggregator goes on counting (see captured-arrays.ts). Release it once written.
+ */
+export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number): Capture<AggregatorState> {
+  const engine = parts.engine.capture();
+  const posts = parts.posts.capture();
+  const state: Captured<AggregatorState> = {
+    format: AGGREGATOR_STATE_FORMAT,
+    version: AGGREGATOR_STATE_VERSION,
+    savedAt,
+    settings,
+    engine: engine.state,
+    posts: posts.state,
+    history: parts.history.exportState(),
+    intake: parts.stats.exportState(),
+  };
+  return {
+    state,
+    release() {
+      engine.release();
+      posts.release();
+    },
   };
 }
 

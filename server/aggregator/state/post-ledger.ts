@@ -11,10 +11,13 @@
  * The memory is bounded (entries and age, see ExpiringMap, and estimated bytes, see `heldBytes`,
  * oldest posts forgotten first): an edit or deletion of a post already
  * forgotten changes nothing and is counted as `unknown`. A checkpoint keeps it (`exportState`), so
- * that a deletion after a restart still takes back what the post counted before it.
+ * that a deletion after a restart still takes back what the post counted before it. Held posts are
+ * never changed in place (a change holds a new one), so that a checkpoint being written while
+ * counting goes on reads each post as it was at its instant (`capture`).
  */
 import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import type { PostMeta } from "../../../shared/line-protocol.ts";
+import { CapturedArray, CapturedStrings, type Capture, type Captured } from "../engine/captured-arrays.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
 
 export interface PostLedgerStats {
@@ -70,11 +73,14 @@ export function heldBytes(id: string, tags: readonly string[]): number {
   return idBytes(id) + tagBytes(tags);
 }
 
+/** Never changed once held: a change holds a new one (a checkpoint being written may still read the old). */
 interface HeldPost {
   /** Parallel arrays: each counted tag occurrence and the epoch it was counted in. */
-  tags: string[];
-  epochs: number[];
+  readonly tags: readonly string[];
+  readonly epochs: readonly number[];
 }
+
+const NOTHING_HELD: HeldPost = { tags: [], epochs: [] };
 
 export class PostLedger {
   readonly #engine: CountingEngine;
@@ -104,15 +110,14 @@ export class PostLedger {
     const held = this.#posts.get(meta.id, now);
     if (held !== undefined) {
       this.#repeated++;
-      this.#replace(held, tags);
+      this.#replace(meta.id, held, tags);
       this.#trim();
       return;
     }
     this.#engine.ingest(tags);
-    const fresh: HeldPost = { tags: [], epochs: [] };
+    const fresh = this.#added(NOTHING_HELD, tags);
     this.#posts.set(meta.id, fresh, now);
-    this.#bytes += idBytes(meta.id);
-    this.#add(fresh, tags);
+    this.#bytes += heldBytes(meta.id, fresh.tags);
     this.#trim();
   }
 
@@ -123,16 +128,16 @@ export class PostLedger {
       this.#unknown++;
       return;
     }
-    this.#replace(held, tags);
+    this.#replace(id, held, tags);
     this.#edits++;
     this.#trim();
   }
 
   /** The held post's tags become `tags`: the removed ones are retracted, the added ones counted now. */
-  #replace(held: HeldPost, tags: readonly string[]): void {
+  #replace(id: string, held: HeldPost, tags: readonly string[]): void {
     const added = [...tags];
-    const kept: HeldPost = { tags: [], epochs: [] };
-    const removed: HeldPost = { tags: [], epochs: [] };
+    const kept = { tags: [] as string[], epochs: [] as number[] };
+    const removed = { tags: [] as string[], epochs: [] as number[] };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -141,13 +146,10 @@ export class PostLedger {
       into.epochs.push(held.epochs[index] as number);
     });
     this.#retract(removed);
-    this.#bytes -= tagBytes(removed.tags);
-    held.tags = kept.tags;
-    held.epochs = kept.epochs;
-    if (added.length > 0) {
-      this.#engine.ingest(added);
-      this.#add(held, added);
-    }
+    if (added.length > 0) this.#engine.ingest(added);
+    const replaced = this.#added(kept, added);
+    this.#bytes += tagBytes(replaced.tags) - tagBytes(held.tags);
+    this.#posts.set(id, replaced, this.#clock());
   }
 
   /** Forgets the oldest posts while the estimate is over the bound. */
@@ -205,6 +207,83 @@ export class PostLedger {
   }
 
   /**
+   * `exportState` captured (see captured-arrays.ts), at no cost now: the posts are read later from
+   * a snapshot of the memory (ExpiringMap.snapshot), which keeps for it any post changed or
+   * forgotten before it was read. Held posts are never changed in place, so what it reads of one
+   * is what the post was at the capture. Release it once written.
+   */
+  capture(): Capture<PostLedgerState> {
+    const snapshot = this.#posts.snapshot();
+    const count = snapshot.size;
+    // Filled as the snapshot is read, oldest first; every part reads from here.
+    const ids = new Array<string>(count);
+    const held = new Array<HeldPost>(count);
+    let filled = 0;
+    const since = new Float64Array(count);
+    const lengths = new Uint32Array(count);
+    let total = 0;
+    const readTo = (end: number): void => {
+      for (; filled < end; filled++) {
+        const entry = snapshot.next();
+        if (entry === undefined) throw new Error(`post memory snapshot ended at ${filled} of ${count}`);
+        since[filled] = entry.since;
+        lengths[filled] = entry.value.tags.length;
+        total += entry.value.tags.length;
+        ids[filled] = entry.key;
+        held[filled] = entry.value;
+      }
+    };
+    // Tags and epochs are each read in order, from where the previous slice stopped.
+    const flattened = <T>(list: (post: HeldPost) => readonly T[]): ((from: number, to: number, into: { [at: number]: T }) => void) => {
+      let post = 0;
+      let first = 0;
+      return (from, to, into) => {
+        readTo(count);
+        for (let at = from; at < to; ) {
+          const items = list(held[post] as HeldPost);
+          const end = Math.min(first + items.length, to);
+          for (; at < end; at++) into[at - from] = items[at - first] as T;
+          if (at === first + items.length) {
+            first += items.length;
+            post++;
+          }
+        }
+      };
+    };
+    const tagsAt = flattened((post) => post.tags);
+    const epochsAt = flattened((post) => post.epochs);
+    const totalTags = (): number => {
+      readTo(count);
+      return total;
+    };
+    const state: Captured<PostLedgerState> = {
+      ids: new CapturedStrings(count, (from, to) => {
+        readTo(to);
+        return ids.slice(from, to);
+      }),
+      since: new CapturedArray("Float64Array", count, (from, to, into) => {
+        readTo(to);
+        into.set(since.subarray(from, to));
+      }),
+      lengths: new CapturedArray("Uint32Array", count, (from, to, into) => {
+        readTo(to);
+        into.set(lengths.subarray(from, to));
+      }),
+      tags: new CapturedStrings(totalTags, (from, to) => {
+        const out = new Array<string>(to - from);
+        tagsAt(from, to, out);
+        return out;
+      }),
+      epochs: new CapturedArray("Float64Array", totalTags, (from, to, into) => epochsAt(from, to, into)),
+      repeated: this.#repeated,
+      edits: this.#edits,
+      deletes: this.#deletes,
+      unknown: this.#unknown,
+    };
+    return { state, release: () => snapshot.release() };
+  }
+
+  /**
    * Takes back an exported ledger into this empty one. Its epochs name intervals of the engine that
    * exported it, so the engine must have been restored from the same checkpoint.
    */
@@ -225,14 +304,10 @@ export class PostLedger {
     this.#unknown = state.unknown;
   }
 
-  /** Records `tags` as counted for `held` in the open interval. */
-  #add(held: HeldPost, tags: readonly string[]): void {
+  /** `held` with `tags` counted in the open interval. */
+  #added(held: HeldPost, tags: readonly string[]): HeldPost {
     const epoch = this.#engine.openEpoch;
-    this.#bytes += tagBytes(tags);
-    for (const tag of tags) {
-      held.tags.push(tag);
-      held.epochs.push(epoch);
-    }
+    return { tags: [...held.tags, ...tags], epochs: [...held.epochs, ...tags.map(() => epoch)] };
   }
 
   #retract(post: HeldPost): void {

@@ -206,7 +206,7 @@ describe("a checkpoint that cannot be used", () => {
 
   it("is moved aside when corrupt, with a warning naming the file and the reason; the aggregator starts fresh", async () => {
     const { dir, start } = restartable();
-    writeFileSync(join(dir, CHECKPOINT_FILE), "TAGSTREAM-CHECKPOINT-1\nnot really");
+    writeFileSync(join(dir, CHECKPOINT_FILE), "TAGSTREAM-CHECKPOINT?\nnot really");
     const captured = captureLog();
     const aggregator = await start({}, captured.log);
     expect(aggregator.latest().snapshot).toMatchObject({ epoch: 0, stats: { lines: 0 } });

@@ -5,9 +5,11 @@
  */
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
+import { decodeCheckpointPayload, encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
 import {
   buildParts,
   captureState,
+  startCapture,
   restoredTriggerMs,
   restoreProblem,
   triggerInForce,
@@ -34,9 +36,11 @@ function timeline(postMemory = { maxEntries: 1000, maxAgeMs: 3_600_000 }) {
     const result = parts.engine.tick(clock.now);
     parts.history.record(result.windows, (tag) => parts.engine.countsOf(tag));
   };
-  /** What a checkpoint makes of the parts: captured, serialised, read back, restored. */
+  /** What a checkpoint makes of the parts: captured, encoded, read back, restored. */
   const restart = (parts: AggregatorParts): AggregatorParts => {
-    const state = deserialize(serialize(captureState(parts, settings, clock.now))) as AggregatorState;
+    const capture = startCapture(parts, settings, clock.now);
+    const state = decodeCheckpointPayload(encodedCheckpoint(capture.state)) as AggregatorState;
+    capture.release();
     return buildParts(options, clock.now, state);
   };
   const counts = (parts: AggregatorParts, ...tags: string[]) => tags.map((tag) => parts.engine.countsOf(tag));

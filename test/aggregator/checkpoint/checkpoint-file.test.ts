@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import {
   CHECKPOINT_FILE,
@@ -12,6 +14,8 @@ import {
   type CheckpointTemporary,
 } from "../../../server/aggregator/checkpoint/checkpoint-file.ts";
 import { ShortWriteError, writeFully } from "../../../server/aggregator/checkpoint/write-fully.ts";
+import { encodedCheckpoint } from "../../../server/aggregator/checkpoint/checkpoint-encoding.ts";
+import { CapturedArray, CapturedStrings } from "../../../server/aggregator/engine/captured-arrays.ts";
 
 const fresh = () => mkdtempSync(join(tmpdir(), "checkpoint-"));
 const NOW = () => Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -54,6 +58,50 @@ describe("checkpoint files", () => {
     expect(await readCheckpoint(dir)).toEqual({ kind: "missing" });
   });
 
+  it("moves a checkpoint of the earlier format aside, naming its format", async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from("TAGSTREAM-CHECKPOINT-1\n"), Buffer.alloc(32), serialize({ epoch: 3 })]));
+    expect(await readCheckpoint(dir, NOW)).toMatchObject({ kind: "corrupt", reason: "checkpoint file format 1; this version reads 2" });
+  });
+
+  it("moves aside a checkpoint whose hash holds but whose payload is cut short", async () => {
+    const dir = fresh();
+    const payload = encodedCheckpoint({ totals: new CapturedArray("Float64Array", 4, (_from, _to, into) => into.fill(1)) });
+    const cut = payload.subarray(0, payload.length - 8);
+    const digest = createHash("sha256").update(cut).digest();
+    writeFileSync(join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from("TAGSTREAM-CHECKPOINT-2\n"), cut, digest]));
+    expect(await readCheckpoint(dir, NOW)).toMatchObject({ kind: "corrupt", reason: `undecodable: payload ends at ${cut.length}, needed ${payload.length}` });
+  });
+
+  it("writes captured arrays and string lists as they are read, and reads them back as arrays", async () => {
+    const dir = fresh();
+    const ids = new Uint32Array(300_000).map((_, i) => i * 3);
+    // Short names, one UTF-8 cannot hold (a lone surrogate) and one longer than a slice.
+    const names = [...Array.from({ length: 50_000 }, (_, i) => `tag${i}é`), "broken\ud800", "x".repeat(600_000), "日本"];
+    const state = {
+      ids: new CapturedArray("Uint32Array", ids.length, (from, to, into) => into.set(ids.subarray(from, to))),
+      names: new CapturedStrings(names.length, (from, to) => names.slice(from, to)),
+      empty: new CapturedArray("Float64Array", 0, () => undefined),
+      epoch: 9,
+    };
+    const bytes = await writeCheckpoint(dir, state);
+    expect(bytes).toBe(readFileSync(join(dir, CHECKPOINT_FILE)).length);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { ids, names, empty: new Float64Array(0), epoch: 9 } });
+  });
+
+  it("leaves the previous checkpoint whole when reading the state fails in the middle of a write", async () => {
+    const dir = fresh();
+    await writeCheckpoint(dir, { epoch: 1 });
+    let slices = 0;
+    const failing = new CapturedArray("Uint32Array", 300_000, (_from, _to, into) => {
+      if (++slices === 3) throw new RangeError("state went away");
+      into.fill(7);
+    });
+    await expect(writeCheckpoint(dir, { epoch: 2, ids: failing })).rejects.toThrow("state went away");
+    expect(slices).toBe(3);
+    expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state: { epoch: 1 } });
+  });
+
   it("moves a file that is not a checkpoint aside", async () => {
     const dir = fresh();
     writeFileSync(join(dir, CHECKPOINT_FILE), "hello");
@@ -88,9 +136,14 @@ describe("checkpoint writes that do not complete at once", () => {
     const state = { epoch: 3, totals: new Float64Array([1, 2, 3]), names: ["rust"] };
     const file = shortWritingFile(10);
     const bytes = await writeCheckpoint(dir, state, file);
-    expect(file.calls.length).toBe(Math.ceil(bytes / 10));
-    expect(file.calls[0]).toBe(bytes);
-    expect(file.calls.at(-1)).toBe(bytes - 10 * (file.calls.length - 1));
+    // The file goes out a buffer at a time (header, slices, hash): each call asks for the rest of
+    // the buffer the short write before it cut, or, once one is done, for the next buffer whole.
+    expect(file.calls.reduce((sum, asked) => sum + Math.min(asked, 10), 0)).toBe(bytes);
+    file.calls.forEach((asked, i) => {
+      const before = file.calls[i - 1];
+      if (before !== undefined && before > 10) expect(asked).toBe(before - 10);
+    });
+    expect(file.calls.filter((asked) => asked > 10).length).toBeGreaterThan(0);
     expect(await readCheckpoint(dir)).toEqual({ kind: "restored", state });
     expect(readdirSync(dir)).toEqual([CHECKPOINT_FILE]);
   });

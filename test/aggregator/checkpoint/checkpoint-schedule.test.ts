@@ -31,12 +31,15 @@ describe("checkpoint schedule", () => {
   let now = 0;
   const written: number[] = [];
   const failures: string[] = [];
+  /** Captures released, by their `at`. */
+  const released: number[] = [];
 
   beforeEach(() => {
     vi.useFakeTimers();
     now = 0;
     written.length = 0;
     failures.length = 0;
+    released.length = 0;
   });
   afterEach(() => {
     schedule?.stop();
@@ -47,7 +50,7 @@ describe("checkpoint schedule", () => {
     schedule = scheduleCheckpoints({
       dir: "/unused",
       intervalMs: 100,
-      capture: (at) => ({ at }),
+      capture: (at) => ({ state: { at }, release: () => released.push(at) }),
       clock: () => now,
       onWritten: (w: CheckpointWritten) => written.push(w.at),
       onFailed: (error) => failures.push((error as Error).message),
@@ -96,14 +99,18 @@ describe("checkpoint schedule", () => {
     const writer = pacedWriter();
     const checkpoints = start(writer.write);
     await advance(100);
+    expect(released).toEqual([]);
     writer.fail(new Error("ENOSPC: no space left on device"));
     await advance(0);
     expect(failures).toEqual(["ENOSPC: no space left on device"]);
+    // The failed write's capture is released: the state need not keep it readable any more.
+    expect(released).toEqual([100]);
     await advance(100);
     expect(writer.started).toEqual([{ at: 100 }, { at: 200 }]);
     writer.finish();
     await advance(0);
     expect(written).toEqual([200]);
+    expect(released).toEqual([100, 200]);
 
     checkpoints.stop();
     const final = checkpoints.writeNow();
@@ -121,7 +128,7 @@ describe("checkpoint schedule", () => {
     schedule = scheduleCheckpoints({
       dir,
       intervalMs: 3_600_000,
-      capture: (at) => ({ at, totals: new Float64Array([1, 2, 3]) }),
+      capture: (at) => ({ state: { at, totals: new Float64Array([1, 2, 3]) }, release: () => undefined }),
       clock: () => 42,
       onWritten: () => undefined,
       onFailed: () => undefined,
