@@ -38,6 +38,12 @@ function lines(at: number, count: number, take: (start: number, end: number) => 
 }
 
 const durations: number[] = [];
+/** CPU time of each tick (the process's, GC threads included): what the tick cost, apart from waiting for a core. */
+const cpu: number[] = [];
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 if (options.subject === "engine") {
   const engine = new CountingEngine({ windows: [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }], topN: 20, now: T0 });
   for (let rank = 0; rank < options.corpus.distinct; rank++) {
@@ -50,10 +56,12 @@ if (options.subject === "engine") {
     at = lines(at, options.linesPerTick, (s, e) => engine.ingestPlainLine(corpus.bytes, s, e));
     now += options.triggerMs;
     const started = monotonicMs();
+    const cpuStarted = process.cpuUsage();
     engine.tick(now);
     durations.push(monotonicMs() - started);
+    cpu.push(cpuMs(cpuStarted));
   }
-  tell({ type: "done", durations, distinct: engine.ingested.distinct });
+  tell({ type: "done", durations, cpu, distinct: engine.ingested.distinct });
 } else {
   const counter = new NaiveCounter();
   for (let rank = 0; rank < options.corpus.distinct; rank++) {
@@ -63,10 +71,12 @@ if (options.subject === "engine") {
   for (let tick = 0; tick < options.ticks; tick++) {
     at = lines(at, options.linesPerTick, (s, e) => counter.ingestLine(corpus.bytes.toString("latin1", s, e)));
     const started = monotonicMs();
+    const cpuStarted = process.cpuUsage();
     counter.top(20);
     counter.top(20);
     durations.push(monotonicMs() - started);
+    cpu.push(cpuMs(cpuStarted));
   }
-  tell({ type: "done", durations, distinct: counter.counts.size });
+  tell({ type: "done", durations, cpu, distinct: counter.counts.size });
 }
 process.exit(0);
