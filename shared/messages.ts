@@ -30,13 +30,25 @@ export const topEntrySchema = z.object({
    * `HISTORY_TICKS` values); `/api/top` leaves it out.
    */
   history: z.array(count).optional(),
+  /**
+   * Distinct accounts that used the tag in this window (JSON lines with `acct`; plain lines carry
+   * no author and count as posts only). Absent from servers that do not count accounts.
+   */
+  accounts: count.optional(),
+  /** Present only past the account capacity: the true number of accounts is at most this much higher. */
+  accountsError: count.optional(),
+  /** The tag's trend score (decayed best, see the README's "Trending"); absent when it has none. */
+  score: z.number().nonnegative().optional(),
 });
 export type TopEntry = z.infer<typeof topEntrySchema>;
 
 export const windowTopSchema = z.object({
   /** Canonical window name, as listed in `hello.windows`: "15m", "1h", "complete". */
   window: z.string(),
+  /** By posts: count descending, then tag. */
   top: z.array(topEntrySchema),
+  /** By distinct accounts, then tag; absent from servers that do not count accounts. */
+  byAccounts: z.array(topEntrySchema).optional(),
 });
 export type WindowTop = z.infer<typeof windowTopSchema>;
 
@@ -85,6 +97,8 @@ export const statsSchema = z.object({
   rejected: count,
   /** Ingest connections open right now. */
   ingestors: count,
+  /** Posts counted without an author (plain lines, JSON lines without `acct`): in post counts, not in account counts. */
+  noAccount: count.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -134,9 +148,14 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 export const serverMessageSchema = z.discriminatedUnion("type", [helloSchema, snapshotSchema]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
+/** What `/api/top?by=` and the screens' `by` rank by. */
+export const rankBySchema = z.enum(["posts", "accounts"]);
+export type RankBy = z.infer<typeof rankBySchema>;
+
 /** `GET /api/top` response body. */
 export const topResponseSchema = z.object({
   window: z.string(),
+  by: rankBySchema.optional(),
   epoch: z.number().int().nonnegative(),
   at: z.string(),
   top: z.array(topEntrySchema),
@@ -149,6 +168,10 @@ export const tagCountsResponseSchema = z.object({
   windows: z.record(z.string(), count),
   /** Present only when some count is an estimate: per window, how far it may be from the truth. */
   errors: z.record(z.string(), count).optional(),
+  /** Distinct accounts in every window, when the server counts accounts. */
+  accounts: z.record(z.string(), count).optional(),
+  /** Present only past the account capacity: per window, how many accounts may be missing. */
+  accountErrors: z.record(z.string(), count).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

@@ -6,9 +6,12 @@
  */
 import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
-import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
+import { triggerBoundsProblem, type RankBy, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
+
+/** (tag, account) pairs held when the config does not say (ACCOUNT_CAPACITY's default). */
+const DEFAULT_ACCOUNT_CAPACITY = 500_000;
 import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
@@ -41,7 +44,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "capacity" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -51,7 +54,12 @@ export interface AggregatorOptions {
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
   const startedAt = clock();
   const partsOptions: PartsOptions = {
-    engine: { windows: config.windows, topN: config.topN, ...(config.capacity !== undefined && { capacity: config.capacity }) },
+    engine: {
+      windows: config.windows,
+      topN: config.topN,
+      ...(config.capacity !== undefined && { capacity: config.capacity }),
+      accounts: { capacity: config.accountCapacity ?? DEFAULT_ACCOUNT_CAPACITY },
+    },
     postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
     clock,
   };
@@ -88,7 +96,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   const tick = (now: number): PublishedSnapshot => {
     const started = performance.now();
     const result = engine.tick(now);
-    history.record(result.windows, (tag) => engine.countsOf(tag));
+    history.record([...result.windows, ...result.windows.map((w) => ({ window: w.window, top: w.byAccounts ?? [] }))], (tag) => engine.countsOf(tag));
     latest = publish();
     metrics.observeTick((performance.now() - started) / 1000);
     broadcast(latest.json);
@@ -131,15 +139,24 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    top(window: string, n: number): TopResponse | undefined {
-      const top = engine.top(window, n);
-      return top && { window, epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
+    top(window: string, n: number, by: RankBy = "posts"): TopResponse | undefined {
+      const top = engine.top(window, n, by);
+      return top && { window, by, epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
     },
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
       const errors = engine.errorsOf(name);
       const estimated = Object.values(errors).some((e) => e > 0);
-      return { tag: name, windows: engine.countsOf(name), ...(estimated && { errors }) };
+      const accounts = engine.accountsOf(name);
+      const accountErrors = engine.accountErrorsOf(name) ?? {};
+      const accountsEstimated = Object.values(accountErrors).some((e) => e > 0);
+      return {
+        tag: name,
+        windows: engine.countsOf(name),
+        ...(estimated && { errors }),
+        ...(accounts !== undefined && { accounts }),
+        ...(accountsEstimated && { accountErrors }),
+      };
     },
     setTriggerInterval(ms: number): string | undefined {
       const bounds = triggerBoundsProblem(ms);

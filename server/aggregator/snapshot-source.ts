@@ -3,7 +3,7 @@
  * producer owns the contract, the web layer depends on it and not on the aggregator's internals,
  * and tests (or a node that relays snapshots from elsewhere) can implement it directly.
  */
-import type { Hello, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
+import type { Hello, RankBy, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
 
 export interface PublishedSnapshot {
   readonly snapshot: Snapshot;
@@ -20,8 +20,8 @@ export interface SnapshotSource {
    * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.
    */
   subscribe(listener: (frame: string) => void): () => void;
-  /** The top `n` of a window as of the last tick, or undefined for an unknown window. */
-  top(window: string, n: number): TopResponse | undefined;
+  /** The top `n` of a window as of the last tick, ranked `by` posts (default) or accounts; undefined for an unknown window. */
+  top(window: string, n: number, by?: RankBy): TopResponse | undefined;
   countsOf(tag: string): TagCountsResponse;
   /**
    * Makes the trigger fire every `ms` from the next tick on and sends every client the new

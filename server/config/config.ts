@@ -41,6 +41,7 @@ const FLAGS = {
   windows: "WINDOWS",
   "top-n": "TOP_N",
   capacity: "ENGINE_CAPACITY",
+  "account-capacity": "ACCOUNT_CAPACITY",
   "checkpoint-interval": "CHECKPOINT_INTERVAL",
   "state-dir": "STATE_DIR",
   "log-level": "LOG_LEVEL",
@@ -95,6 +96,7 @@ const schema = z.object({
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
   ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
+  ACCOUNT_CAPACITY: positiveInt(500_000, 100_000_000),
   // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
   CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
   STATE_DIR: z.string().default("./data"),
@@ -136,6 +138,8 @@ export interface Config extends IngestSettings {
   readonly topN: number;
   /** Most distinct tags the engine holds; counts are exact below it, estimates with error bounds past it. */
   readonly capacity: number;
+  /** Most (tag, account) pairs held for distinct-account counts; exact below it, undercounts with a bound past it. */
+  readonly accountCapacity: number;
   /** Where the aggregator's checkpoint lives and how often it is written. */
   readonly checkpoint: { readonly dir: string; readonly intervalMs: number };
   /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
@@ -250,6 +254,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     windows: env.WINDOWS,
     topN: env.TOP_N,
     capacity: env.ENGINE_CAPACITY,
+    accountCapacity: env.ACCOUNT_CAPACITY,
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,

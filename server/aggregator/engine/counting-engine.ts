@@ -7,8 +7,9 @@
  * as of the last tick, labelled with its epoch. Time is always passed in, so tests script exact
  * timelines.
  */
-import type { TopEntry } from "../../../shared/messages.ts";
+import type { RankBy, TopEntry } from "../../../shared/messages.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
+import { AccountCounts, type AccountCountsState } from "./account-counts.ts";
 import { BucketLog } from "./bucket-log.ts";
 import { CompleteWindow } from "./complete-window.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
@@ -32,7 +33,13 @@ export interface EngineOptions {
    * fit; past it the engine keeps a Space-Saving summary (space-saving.ts) and reports error bounds.
    */
   readonly capacity?: number;
+  /**
+   * Count distinct accounts per tag too (account-counts.ts): `capacity` is the most (tag, account)
+   * pairs held at once. Without it the engine counts posts only, as the textbook does.
+   */
+  readonly accounts?: { readonly capacity: number };
 }
+
 
 export interface EngineCounters {
   /** Lines ingested (one per post). */
@@ -41,12 +48,14 @@ export interface EngineCounters {
   readonly tags: number;
   /** Distinct tags seen: exact while they fit the capacity; past it, names admitted (a tag evicted and seen again counts again). */
   readonly distinct: number;
+  /** Posts counted with an author (JSON lines with `acct`), when accounts are counted. */
+  readonly withAccount?: number;
 }
 
 export interface TickResult {
   readonly epoch: number;
   readonly at: number;
-  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[] }>;
+  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[]; readonly byAccounts?: readonly TopEntry[] }>;
   readonly counters: EngineCounters;
 }
 
@@ -73,6 +82,9 @@ export class CountingEngine {
   #tokens = new Uint32Array(3 * 64);
   #lines = 0;
   #tags = 0;
+  /** Present when accounts are counted: one column per window, in the same order. */
+  readonly #accounts: AccountCounts | undefined;
+  #withAccount = 0;
   #latest: TickResult;
 
   constructor(options: EngineOptions) {
@@ -95,6 +107,14 @@ export class CountingEngine {
     this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
     this.#risers = this.#windows.map(() => []);
     this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#log, this.#trackers);
+    this.#accounts =
+      options.accounts === undefined
+        ? undefined
+        : new AccountCounts(
+            specs.map((spec) => ({ lengthMs: spec.kind === "complete" ? Number.POSITIVE_INFINITY : spec.lengthMs })),
+            options.accounts.capacity,
+            Math.max(64, 2 * options.topN),
+          );
     this.#latest = this.#result(0, options.now);
   }
 
@@ -119,6 +139,7 @@ export class CountingEngine {
       open: this.#rows.openEntries(),
       retractions: Float64Array.from(this.#retractions),
       ...(capacity?.summary !== undefined && { summary: capacity.summary }),
+      ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
     };
   }
 
@@ -148,6 +169,10 @@ export class CountingEngine {
     this.#retractions = Array.from(state.retractions);
     this.#lines = state.lines;
     this.#tags = state.tags;
+    if (this.#accounts !== undefined && state.accounts !== undefined) {
+      this.#accounts.load(state.accounts as AccountCountsState);
+      this.#withAccount = state.withAccount ?? 0;
+    }
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();
   }
@@ -174,6 +199,22 @@ export class CountingEngine {
       this.#rows.add(this.#interner.intern(tag), 1);
     }
     this.#tags += tags.length;
+  }
+
+  /**
+   * Counts one post: its tags as `ingest` does, and, when accounts are counted and the post has an
+   * author, that author once per tag (distinct accounts, account-counts.ts).
+   */
+  ingestPost(tags: readonly string[], acct: string | undefined): void {
+    this.ingest(tags);
+    if (acct === undefined || this.#accounts === undefined) return;
+    this.#withAccount++;
+    this.#accounts.add(tags, acct, this.openEpoch);
+  }
+
+  /** Counts `acct` as an author of `tags` in the open interval, without counting a post (tags an edit added). */
+  addAuthor(tags: readonly string[], acct: string): void {
+    this.#accounts?.add(tags, acct, this.openEpoch);
   }
 
   /**
@@ -208,7 +249,8 @@ export class CountingEngine {
    * left are untouched, and the interval's bucket is corrected so that its later expiry subtracts
    * only what remains. Tags never counted in that interval are ignored.
    */
-  retract(tags: readonly string[], countedIn: number): void {
+  retract(tags: readonly string[], countedIn: number, acct?: string): void {
+    if (acct !== undefined) this.#accounts?.retract(tags, acct, countedIn);
     for (const tag of tags) {
       const id = this.#interner.lookup(tag);
       // A tag no longer held, or held again since that interval, keeps no count of it to take back.
@@ -258,6 +300,7 @@ export class CountingEngine {
       risers.length = 0;
     });
     this.#log?.dropBefore(Math.min(...this.#sliding.map((w) => w.oldestHeld)));
+    this.#accounts?.tick(epoch, now);
     this.#capacity?.evict(epoch);
     this.#latest = this.#result(epoch, now);
     return this.#latest;
@@ -273,10 +316,34 @@ export class CountingEngine {
     return this.#latest;
   }
 
-  /** The top `n` of one window as of the last tick, or undefined for an unknown window. */
-  top(windowName: string, n: number): TopEntry[] | undefined {
+  /** The top `n` of one window as of the last tick, ranked `by` posts or accounts, or undefined for an unknown window. */
+  top(windowName: string, n: number, by: RankBy = "posts"): TopEntry[] | undefined {
     const index = this.#windows.findIndex((w) => w.name === windowName);
-    return index === -1 ? undefined : this.#top(index, n);
+    if (index === -1) return undefined;
+    return by === "accounts" ? this.#topByAccounts(index, n) : this.#top(index, n);
+  }
+
+  /** True when the engine counts distinct accounts. */
+  get countsAccounts(): boolean {
+    return this.#accounts !== undefined;
+  }
+
+  /** One tag's distinct accounts in every window as of the last tick, when accounts are counted. */
+  accountsOf(tag: string): Record<string, number> | undefined {
+    const accounts = this.#accounts;
+    if (accounts === undefined) return undefined;
+    const counts: Record<string, number> = {};
+    this.#windows.forEach((window, c) => (counts[window.name] = accounts.countOf(tag, c)));
+    return counts;
+  }
+
+  /** How far each account count of `tag` may be below the truth (0 while exact), when accounts are counted. */
+  accountErrorsOf(tag: string): Record<string, number> | undefined {
+    const accounts = this.#accounts;
+    if (accounts === undefined) return undefined;
+    const errors: Record<string, number> = {};
+    this.#windows.forEach((window, c) => (errors[window.name] = accounts.errorOf(tag, c)));
+    return errors;
   }
 
   /**
@@ -305,19 +372,45 @@ export class CountingEngine {
     const tracker = this.#trackers[index] as TopTracker;
     return tracker.topOrScan(this.#rows.view(window.column), n, this.#interner.idLimit, this.#byName).map((r, rank) => {
       const error = this.#capacity?.errorOf(window, r.id) ?? 0;
-      return { tag: this.#interner.name(r.id), count: r.count, rank: rank + 1, ...(error > 0 && { error }) };
+      const tag = this.#interner.name(r.id);
+      return { tag, count: r.count, rank: rank + 1, ...(error > 0 && { error }), ...this.#accountFields(tag, index) };
     });
   }
 
+  /** The best `n` of a window by distinct accounts; `count` is still the tag's posts there. */
+  #topByAccounts(index: number, n: number): TopEntry[] {
+    const accounts = this.#accounts;
+    if (accounts === undefined) return [];
+    const window = this.#windows[index] as CountWindow;
+    return accounts.top(index, n).map(({ tag }, rank) => {
+      const id = this.#interner.lookup(tag);
+      const error = this.#capacity?.errorOf(window, id) ?? 0;
+      const count = id === undefined ? 0 : this.#rows.total(id, window.column);
+      return { tag, count, rank: rank + 1, ...(error > 0 && { error }), ...this.#accountFields(tag, index) };
+    });
+  }
+
+  #accountFields(tag: string, index: number): Pick<TopEntry, "accounts" | "accountsError"> {
+    const accounts = this.#accounts;
+    if (accounts === undefined) return {};
+    const error = accounts.errorOf(tag, index);
+    return { accounts: accounts.countOf(tag, index), ...(error > 0 && { accountsError: error }) };
+  }
+
   #counters(): EngineCounters {
-    return { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
+    const counters = { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
+    return this.#accounts === undefined ? counters : { ...counters, withAccount: this.#withAccount };
   }
 
   #result(epoch: number, at: number): TickResult {
     return {
       epoch,
       at,
-      windows: this.#windows.map((w, index) => ({ window: w.name, top: this.#top(index, this.#topN) })),
+      windows: this.#windows.map((w, index) => ({
+        window: w.name,
+        top: this.#top(index, this.#topN),
+        ...(this.#accounts !== undefined && { byAccounts: this.#topByAccounts(index, this.#topN) }),
+      })),
       counters: this.#counters(),
     };
   }

@@ -3,12 +3,14 @@
  * or to binary, so that a restarted aggregator can take up where it stopped. Sliding windows keep
  * their buckets only; their totals are recounted from them on restore.
  */
+import type { AccountCountsState } from "./account-counts.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import type { TickResult } from "./counting-engine.ts";
 import type { SpaceSavingState } from "./space-saving.ts";
 import type { InternerState } from "./tag-interner.ts";
 
-export const ENGINE_STATE_VERSION = 1;
+/** 2: distinct accounts per tag (`accounts`, `withAccount`). */
+export const ENGINE_STATE_VERSION = 2;
 
 export type WindowState =
   | { readonly kind: "complete"; readonly name: string; readonly totals: Float64Array }
@@ -31,6 +33,9 @@ export interface EngineState {
   /** Retractions waiting for the next tick, as (id, epoch) pairs. */
   readonly retractions: Float64Array;
   readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number };
+  /** The (tag, account) pairs and their occurrences, when accounts are counted. */
+  readonly accounts?: AccountCountsState;
+  readonly withAccount?: number;
 }
 
 /**

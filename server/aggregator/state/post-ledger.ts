@@ -7,7 +7,8 @@
  * Post lines count exactly as they did before the ledger existed: a line whose `id` is already
  * held counts again (the ingestor never sends one; other writers may reuse ids), and what it
  * counted is added to that id, so a deletion takes back everything counted under it. Lines without
- * an `id` are not kept.
+ * an `id` are not kept. A post's author (`acct`) is kept with it, so that an edit or a deletion takes
+ * the author back from the tags' distinct accounts too.
  *
  * The memory is bounded (entries and age, see ExpiringMap): an edit or deletion of a post already
  * forgotten changes nothing and is counted as `unknown`. A checkpoint keeps it (`exportState`), so
@@ -40,6 +41,8 @@ export interface PostLedgerState {
   readonly lengths: Uint32Array;
   readonly tags: readonly string[];
   readonly epochs: Float64Array;
+  /** Each post's author, or null (absent in states saved before authors were kept). */
+  readonly accts?: ReadonlyArray<string | null>;
   readonly repeated: number;
   readonly edits: number;
   readonly deletes: number;
@@ -50,6 +53,8 @@ interface HeldPost {
   /** Parallel arrays: each counted tag occurrence and the epoch it was counted in. */
   tags: string[];
   epochs: number[];
+  /** The post's author, when its line carried one. */
+  acct?: string | undefined;
 }
 
 export class PostLedger {
@@ -69,12 +74,12 @@ export class PostLedger {
 
   /** A new post: counts its tags now, and remembers them when it has an id. */
   post(tags: readonly string[], meta: PostMeta): void {
-    this.#engine.ingest(tags);
+    this.#engine.ingestPost(tags, meta.acct);
     if (meta.id === undefined) return;
     const now = this.#clock();
     let held = this.#posts.get(meta.id, now);
     if (held === undefined) {
-      held = { tags: [], epochs: [] };
+      held = { tags: [], epochs: [], acct: meta.acct };
       this.#posts.set(meta.id, held, now);
     } else {
       this.#repeated++;
@@ -91,7 +96,7 @@ export class PostLedger {
     }
     const added = [...tags];
     const kept: HeldPost = { tags: [], epochs: [] };
-    const removed: HeldPost = { tags: [], epochs: [] };
+    const removed: HeldPost = { tags: [], epochs: [], acct: held.acct };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -104,6 +109,7 @@ export class PostLedger {
     held.epochs = kept.epochs;
     if (added.length > 0) {
       this.#engine.ingest(added);
+      if (held.acct !== undefined) this.#engine.addAuthor(added, held.acct);
       this.#add(held, added);
     }
     this.#edits++;
@@ -132,8 +138,10 @@ export class PostLedger {
     const lengths = new Uint32Array(entries.length);
     const tags: string[] = [];
     const epochs: number[] = [];
+    const accts: Array<string | null> = [];
     entries.forEach(({ key, value, since: at }, index) => {
       ids.push(key);
+      accts.push(value.acct ?? null);
       since[index] = at;
       lengths[index] = value.tags.length;
       for (const tag of value.tags) tags.push(tag);
@@ -145,6 +153,7 @@ export class PostLedger {
       lengths,
       tags,
       epochs: Float64Array.from(epochs),
+      accts,
       repeated: this.#repeated,
       edits: this.#edits,
       deletes: this.#deletes,
@@ -160,7 +169,11 @@ export class PostLedger {
     let offset = 0;
     const entries = state.ids.map((key, index) => {
       const end = offset + (state.lengths[index] as number);
-      const value: HeldPost = { tags: state.tags.slice(offset, end), epochs: Array.from(state.epochs.subarray(offset, end)) };
+      const value: HeldPost = {
+        tags: state.tags.slice(offset, end),
+        epochs: Array.from(state.epochs.subarray(offset, end)),
+        acct: state.accts?.[index] ?? undefined,
+      };
       offset = end;
       return { key, value, since: state.since[index] as number };
     });
@@ -188,6 +201,6 @@ export class PostLedger {
       if (tags === undefined) byEpoch.set(epoch, [tag]);
       else tags.push(tag);
     });
-    for (const [epoch, tags] of byEpoch) this.#engine.retract(tags, epoch);
+    for (const [epoch, tags] of byEpoch) this.#engine.retract(tags, epoch, post.acct);
   }
 }

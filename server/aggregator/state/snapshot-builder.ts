@@ -31,6 +31,7 @@ export function buildSnapshot(
     windows: tick.windows.map((w) => ({
       window: w.window,
       top: w.top.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })),
+      ...(w.byAccounts !== undefined && { byAccounts: w.byAccounts.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })) }),
     })),
     stats: {
       lines: tick.counters.lines,
@@ -38,6 +39,7 @@ export function buildSnapshot(
       distinct: tick.counters.distinct,
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
+      ...(tick.counters.withAccount !== undefined && { noAccount: tick.counters.lines - tick.counters.withAccount }),
     },
     ...(ingest !== undefined && { ingest }),
     startedAt: new Date(settings.startedAt).toISOString(),

@@ -1,8 +1,9 @@
 /**
- * The REST view of the counts: `GET /api/top?window=15m&n=20` and `GET /api/tags/:tag`.
+ * The REST view of the counts: `GET /api/top?window=15m&n=20&by=accounts` and `GET /api/tags/:tag`.
  * Query parameters are validated by the route schemas, so a bad value gets a clear 400.
  */
 import type { FastifyPluginAsync } from "fastify";
+import { rankBySchema, type RankBy } from "../../../shared/messages.ts";
 import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 
 /** Most entries one `/api/top` request may ask for. */
@@ -11,7 +12,7 @@ export const MAX_TOP_N = 1000;
 export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
   const defaultN = feed.hello().topN;
 
-  app.get<{ Querystring: { window?: string; n: number } }>(
+  app.get<{ Querystring: { window?: string; n: number; by: RankBy } }>(
     "/api/top",
     {
       schema: {
@@ -21,13 +22,14 @@ export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
           properties: {
             window: { type: "string", minLength: 1, maxLength: 64 },
             n: { type: "integer", minimum: 1, maximum: MAX_TOP_N, default: defaultN },
+            by: { type: "string", enum: rankBySchema.options, default: "posts" },
           },
         },
       },
     },
     async (request, reply) => {
       const window = request.query.window ?? feed.windows[0] ?? "";
-      const top = feed.top(window, request.query.n);
+      const top = feed.top(window, request.query.n, request.query.by);
       if (top === undefined) {
         return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
       }
