@@ -37,8 +37,11 @@ export const topEntrySchema = z.object({
   accounts: count.optional(),
   /** Present only past the account capacity: the true number of accounts is at most this much higher. */
   accountsError: count.optional(),
-  /** The tag's trend score (decayed best, see the README's "Trending"); absent when it has none. */
+  /** The tag's trend score (its best, decayed; 0 without one), on servers that score trends. */
   score: z.number().nonnegative().optional(),
+  /** In trend rankings: distinct accounts in the trend window, and how many its baseline expects. */
+  observed: count.optional(),
+  expected: z.number().nonnegative().optional(),
 });
 export type TopEntry = z.infer<typeof topEntrySchema>;
 
@@ -49,6 +52,8 @@ export const windowTopSchema = z.object({
   top: z.array(topEntrySchema),
   /** By distinct accounts, then tag; absent from servers that do not count accounts. */
   byAccounts: z.array(topEntrySchema).optional(),
+  /** By trend score, then tag (the same tags in every window; counts are the window's); absent without a trend. */
+  byTrend: z.array(topEntrySchema).optional(),
 });
 export type WindowTop = z.infer<typeof windowTopSchema>;
 
@@ -121,6 +126,10 @@ export const helloSchema = z.object({
   startedAt,
   /** The display title the operator configured (`TITLE`); a screen's URL may override it. */
   title: z.string().optional(),
+  /** The trend's settings, on servers that score trends: windows as durations ("1h", "1d"). */
+  trend: z
+    .object({ window: z.string(), baseline: z.string(), threshold: count, halfLife: z.string() })
+    .optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -149,7 +158,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [helloSchema, sn
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** What `/api/top?by=` and the screens' `by` rank by. */
-export const rankBySchema = z.enum(["posts", "accounts"]);
+export const rankBySchema = z.enum(["posts", "accounts", "trend"]);
 export type RankBy = z.infer<typeof rankBySchema>;
 
 /** `GET /api/top` response body. */
@@ -172,6 +181,11 @@ export const tagCountsResponseSchema = z.object({
   accounts: z.record(z.string(), count).optional(),
   /** Present only past the account capacity: per window, how many accounts may be missing. */
   accountErrors: z.record(z.string(), count).optional(),
+  /**
+   * On servers that score trends: the decayed best score, accounts in the trend window, and the
+   * baseline's expectation (absent while the baseline has no whole slot yet).
+   */
+  trend: z.object({ score: z.number().nonnegative(), observed: count, expected: z.number().nonnegative().optional() }).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

@@ -10,6 +10,12 @@ import { triggerBoundsProblem, type RankBy, type TagCountsResponse, type TopResp
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 
+function trendFields(trend: TagTrend | undefined): Pick<TagCountsResponse, "trend"> {
+  if (trend === undefined) return {};
+  const round = (x: number): number => Math.round(x * 100) / 100;
+  return { trend: { score: round(trend.score), observed: trend.observed, ...(trend.expected !== undefined && { expected: round(trend.expected) }) } };
+}
+
 /** (tag, account) pairs held when the config does not say (ACCOUNT_CAPACITY's default). */
 const DEFAULT_ACCOUNT_CAPACITY = 500_000;
 import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
@@ -18,7 +24,7 @@ import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
 import { buildParts, captureState, restoredTriggerMs, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
-import type { EngineCounters } from "./engine/counting-engine.ts";
+import type { EngineCounters, TagTrend } from "./engine/counting-engine.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
 import type { IntakeStats } from "./state/intake-stats.ts";
 import { startLineIntake, type LineIntake } from "./intake/line-intake.ts";
@@ -44,7 +50,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "trend" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -58,7 +64,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       windows: config.windows,
       topN: config.topN,
       ...(config.capacity !== undefined && { capacity: config.capacity }),
-      accounts: { capacity: config.accountCapacity ?? DEFAULT_ACCOUNT_CAPACITY },
+      accounts: { capacity: config.accountCapacity ?? DEFAULT_ACCOUNT_CAPACITY, ...(config.trend !== undefined && { trend: config.trend }) },
     },
     postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
     clock,
@@ -81,6 +87,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     windows: engine.windowNames,
     title: config.title,
     startedAt,
+    trend: config.trend,
   };
   const listeners = new Set<(frame: string) => void>();
   const broadcast = (frame: string): void => {
@@ -96,7 +103,8 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   const tick = (now: number): PublishedSnapshot => {
     const started = performance.now();
     const result = engine.tick(now);
-    history.record([...result.windows, ...result.windows.map((w) => ({ window: w.window, top: w.byAccounts ?? [] }))], (tag) => engine.countsOf(tag));
+    const ranked = result.windows.flatMap((w) => [w, { window: w.window, top: w.byAccounts ?? [] }, { window: w.window, top: w.byTrend ?? [] }]);
+    history.record(ranked, (tag) => engine.countsOf(tag));
     latest = publish();
     metrics.observeTick((performance.now() - started) / 1000);
     broadcast(latest.json);
@@ -156,6 +164,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
         ...(estimated && { errors }),
         ...(accounts !== undefined && { accounts }),
         ...(accountsEstimated && { accountErrors }),
+        ...trendFields(engine.trendOf(name)),
       };
     },
     setTriggerInterval(ms: number): string | undefined {

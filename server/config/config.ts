@@ -42,6 +42,8 @@ const FLAGS = {
   "top-n": "TOP_N",
   capacity: "ENGINE_CAPACITY",
   "account-capacity": "ACCOUNT_CAPACITY",
+  "trend-window": "TREND_WINDOW",
+  "trend-baseline": "TREND_BASELINE",
   "checkpoint-interval": "CHECKPOINT_INTERVAL",
   "state-dir": "STATE_DIR",
   "log-level": "LOG_LEVEL",
@@ -97,6 +99,11 @@ const schema = z.object({
   TOP_N: positiveInt(20, 1000),
   ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
   ACCOUNT_CAPACITY: positiveInt(500_000, 100_000_000),
+  // The trend (see engine/trend-scores.ts): Mastodon's score over a sliding window and a baseline of slots.
+  TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).default(3_600_000),
+  TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).default(86_400_000),
+  TREND_THRESHOLD: positiveInt(5, 1_000_000),
+  TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).default(4 * 3_600_000),
   // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
   CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
   STATE_DIR: z.string().default("./data"),
@@ -140,6 +147,8 @@ export interface Config extends IngestSettings {
   readonly capacity: number;
   /** Most (tag, account) pairs held for distinct-account counts; exact below it, undercounts with a bound past it. */
   readonly accountCapacity: number;
+  /** The trend score's windows and parameters (engine/trend-scores.ts). */
+  readonly trend: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
   /** Where the aggregator's checkpoint lives and how often it is written. */
   readonly checkpoint: { readonly dir: string; readonly intervalMs: number };
   /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
@@ -183,6 +192,9 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     for (const lengthMs of windowsShorterThan(result.data.TRIGGER_INTERVAL, result.data.WINDOWS)) {
       problems.push(`WINDOWS: a sliding window (${lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
     }
+    const { TREND_WINDOW, TREND_BASELINE, TRIGGER_INTERVAL } = result.data;
+    if (TREND_WINDOW < TRIGGER_INTERVAL) problems.push(`TREND_WINDOW (${TREND_WINDOW} ms) cannot be shorter than TRIGGER_INTERVAL (${TRIGGER_INTERVAL} ms)`);
+    if (TREND_BASELINE < TREND_WINDOW) problems.push(`TREND_BASELINE (${TREND_BASELINE} ms) must be at least TREND_WINDOW (${TREND_WINDOW} ms): it is made of slots one trend window long`);
   }
   if (!result.success) throw new ConfigError(problems);
   const values = result.data;
@@ -255,6 +267,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     topN: env.TOP_N,
     capacity: env.ENGINE_CAPACITY,
     accountCapacity: env.ACCOUNT_CAPACITY,
+    trend: { windowMs: env.TREND_WINDOW, baselineMs: env.TREND_BASELINE, threshold: env.TREND_THRESHOLD, halfLifeMs: env.TREND_HALF_LIFE },
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,

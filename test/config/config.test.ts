@@ -66,6 +66,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { TRIGGER_INTERVAL: "1 minute", WINDOWS: "30s" } })).toThrow("cannot be shorter than TRIGGER_INTERVAL");
   });
 
+  it("has the account capacity and the trend's defaults, and refuses a baseline shorter than the trend window", () => {
+    expect(loadConfig({})).toMatchObject({
+      accountCapacity: 500_000,
+      trend: { windowMs: 3_600_000, baselineMs: 86_400_000, threshold: 5, halfLifeMs: 14_400_000 },
+    });
+    expect(loadConfig({ argv: ["--trend-window", "5m", "--trend-baseline", "1h"] }).trend).toMatchObject({ windowMs: 300_000, baselineMs: 3_600_000 });
+    expect(() => loadConfig({ env: { TREND_WINDOW: "2h", TREND_BASELINE: "1h" } })).toThrow("TREND_BASELINE (3600000 ms) must be at least TREND_WINDOW (7200000 ms)");
+    expect(() => loadConfig({ env: { TREND_WINDOW: "1s", TRIGGER_INTERVAL: "10s" } })).toThrow("TREND_WINDOW (1000 ms) cannot be shorter than TRIGGER_INTERVAL");
+  });
+
   it("takes a display title (flag or variable) and an admin token of at least 16 characters", () => {
     expect(loadConfig({})).toMatchObject({ title: undefined, adminToken: undefined });
     const config = loadConfig({ env: { ADMIN_TOKEN: "0123456789abcdef", TITLE: "Lobby" }, argv: ["--title", "  Hall B  "] });

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly heartbeatMs?: number;
   readonly wsMaxBufferedBytes?: number;
   readonly title?: string;
+  /** Score trends with these settings (default: accounts only, no trend). */
+  readonly trend?: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -60,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
       title: options.title,
+      ...(options.trend !== undefined && { trend: options.trend }),
     },
     log: options.log ?? silentLogger,
     autoTick: options.autoTick ?? false,

@@ -90,6 +90,8 @@ export class AccountCounts {
   #errors = new Map<number, { errors: number[]; until: number[] }>();
   #forgotten = 0;
   #risers: Array<Set<number>>;
+  /** Tags with at least `threshold` accounts in column `column` (the trend's candidates), when watched. */
+  #watch: { readonly column: number; readonly threshold: number; readonly ids: Set<number> } | undefined;
 
   constructor(columns: readonly AccountColumn[], capacity: number, topK: number) {
     if (columns.length === 0 || columns.length > MAX_COLUMNS) throw new RangeError(`between 1 and ${MAX_COLUMNS} account columns`);
@@ -101,6 +103,16 @@ export class AccountCounts {
     this.#trackers = columns.map(() => new TopTracker(topK));
     this.#oldest = new Float64Array(columns.length).map((_, c) => (Number.isFinite((columns[c] as AccountColumn).lengthMs) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY));
     this.#risers = columns.map(() => new Set<number>());
+  }
+
+  /** Keeps the set of tags with at least `threshold` accounts in `column` up to date (see `watched`). */
+  watch(column: number, threshold: number): void {
+    this.#watch = { column, threshold, ids: new Set() };
+  }
+
+  /** The ids of the tags the watch holds now. */
+  get watched(): ReadonlySet<number> {
+    return this.#watch?.ids ?? new Set();
   }
 
   /** Pairs held now. */
@@ -160,7 +172,7 @@ export class AccountCounts {
       const from = this.#oldest[c] as number;
       const to = this.#firstHeldAfter(now - column.lengthMs);
       this.#oldest[c] = to;
-      for (const e of this.#epochs) if (e >= from && e < to) expiring.push(e);
+      if (to > from) for (let i = this.#epochs.length - 1; i >= 0 && (this.#epochs[i] as number) >= from; i--) if ((this.#epochs[i] as number) < to) expiring.push(this.#epochs[i] as number);
     });
     const touched = this.#touched;
     this.#touched = [];
@@ -291,6 +303,11 @@ export class AccountCounts {
     const total = (this.#counts[at] as number) + delta;
     this.#counts[at] = total;
     if (delta > 0 && total > this.#trackers[c]!.floor) this.#risers[c]?.add(id);
+    const watch = this.#watch;
+    if (watch !== undefined && watch.column === c) {
+      if (total >= watch.threshold) watch.ids.add(id);
+      else watch.ids.delete(id);
+    }
   }
 
   #remove(pair: Pair): void {
@@ -346,8 +363,15 @@ export class AccountCounts {
 
   /** The first held epoch closed after `horizon` (Infinity if none). */
   #firstHeldAfter(horizon: number): number {
-    for (let i = 0; i < this.#epochs.length; i++) if ((this.#closedAt[i] as number) > horizon) return this.#epochs[i] as number;
-    return Number.POSITIVE_INFINITY;
+    // Close times are increasing: binary search.
+    let lo = 0;
+    let hi = this.#closedAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#closedAt[mid] as number) > horizon) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < this.#epochs.length ? (this.#epochs[lo] as number) : Number.POSITIVE_INFINITY;
   }
 
   /** Forgets intervals no sliding column holds any more, and pairs that count nowhere and can never count again. */

@@ -11,6 +11,7 @@ import type { RankBy, TopEntry } from "../../../shared/messages.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { AccountCounts, type AccountCountsState } from "./account-counts.ts";
 import { BucketLog } from "./bucket-log.ts";
+import { TrendScores, type TrendOptions, type TrendScoresState } from "./trend-scores.ts";
 import { CompleteWindow } from "./complete-window.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import { CountRows } from "./count-rows.ts";
@@ -37,7 +38,14 @@ export interface EngineOptions {
    * Count distinct accounts per tag too (account-counts.ts): `capacity` is the most (tag, account)
    * pairs held at once. Without it the engine counts posts only, as the textbook does.
    */
-  readonly accounts?: { readonly capacity: number };
+  readonly accounts?: { readonly capacity: number; readonly trend?: TrendOptions };
+}
+
+/** A tag's trend as of the last tick: score (decayed best), observed and expected accounts. */
+export interface TagTrend {
+  readonly score: number;
+  readonly observed: number;
+  readonly expected: number | undefined;
 }
 
 
@@ -55,7 +63,12 @@ export interface EngineCounters {
 export interface TickResult {
   readonly epoch: number;
   readonly at: number;
-  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[]; readonly byAccounts?: readonly TopEntry[] }>;
+  readonly windows: ReadonlyArray<{
+    readonly window: string;
+    readonly top: readonly TopEntry[];
+    readonly byAccounts?: readonly TopEntry[];
+    readonly byTrend?: readonly TopEntry[];
+  }>;
   readonly counters: EngineCounters;
 }
 
@@ -84,6 +97,9 @@ export class CountingEngine {
   #tags = 0;
   /** Present when accounts are counted: one column per window, in the same order. */
   readonly #accounts: AccountCounts | undefined;
+  /** Present with a trend: the scores, and the account column of the trend window (a window's, or one of its own after them). */
+  readonly #trend: TrendScores | undefined;
+  readonly #trendColumn: number = -1;
   #withAccount = 0;
   #latest: TickResult;
 
@@ -107,14 +123,15 @@ export class CountingEngine {
     this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
     this.#risers = this.#windows.map(() => []);
     this.#capacity = options.capacity === undefined ? undefined : new TagCapacity(options.capacity, this.#interner, this.#rows, estimates, this.#log, this.#trackers);
-    this.#accounts =
-      options.accounts === undefined
-        ? undefined
-        : new AccountCounts(
-            specs.map((spec) => ({ lengthMs: spec.kind === "complete" ? Number.POSITIVE_INFINITY : spec.lengthMs })),
-            options.accounts.capacity,
-            Math.max(64, 2 * options.topN),
-          );
+    const columns = specs.map((spec) => ({ lengthMs: spec.kind === "complete" ? Number.POSITIVE_INFINITY : spec.lengthMs }));
+    const trend = options.accounts?.trend;
+    if (trend !== undefined) {
+      this.#trendColumn = columns.findIndex((c) => c.lengthMs === trend.windowMs);
+      if (this.#trendColumn === -1) this.#trendColumn = columns.push({ lengthMs: trend.windowMs }) - 1;
+      this.#trend = new TrendScores(trend, options.now);
+    }
+    this.#accounts = options.accounts === undefined ? undefined : new AccountCounts(columns, options.accounts.capacity, Math.max(64, 2 * options.topN));
+    if (trend !== undefined) this.#accounts?.watch(this.#trendColumn, trend.threshold);
     this.#latest = this.#result(0, options.now);
   }
 
@@ -140,6 +157,7 @@ export class CountingEngine {
       retractions: Float64Array.from(this.#retractions),
       ...(capacity?.summary !== undefined && { summary: capacity.summary }),
       ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
+      ...(this.#trend !== undefined && { trend: this.#trend.exportState() }),
     };
   }
 
@@ -173,6 +191,7 @@ export class CountingEngine {
       this.#accounts.load(state.accounts as AccountCountsState);
       this.#withAccount = state.withAccount ?? 0;
     }
+    if (this.#trend !== undefined && state.trend !== undefined) this.#trend.load(state.trend as TrendScoresState);
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();
   }
@@ -300,10 +319,46 @@ export class CountingEngine {
       risers.length = 0;
     });
     this.#log?.dropBefore(Math.min(...this.#sliding.map((w) => w.oldestHeld)));
-    this.#accounts?.tick(epoch, now);
+    this.#tickAccounts(epoch, now);
     this.#capacity?.evict(epoch);
     this.#latest = this.#result(epoch, now);
     return this.#latest;
+  }
+
+  #tickAccounts(epoch: number, now: number): void {
+    const accounts = this.#accounts;
+    if (accounts === undefined) return;
+    const trend = this.#trend;
+    if (trend === undefined) {
+      accounts.tick(epoch, now);
+      return;
+    }
+    // Each pair counts once per baseline slot, at the tick that first folds a post of it there.
+    const slot = trend.slotOf(now);
+    accounts.tick(epoch, now, (tag, pair) => {
+      if (pair.slot === slot) return;
+      pair.slot = slot;
+      trend.countAccount(accounts.nameOf(tag), slot);
+    });
+    const column = this.#trendColumn;
+    trend.tick(
+      now,
+      [...accounts.watched].map((id) => accounts.nameOf(id)),
+      (tag) => accounts.countOf(tag, column),
+    );
+  }
+
+  /** The tag's trend as of the last tick, when a trend is configured. */
+  trendOf(tag: string): TagTrend | undefined {
+    const trend = this.#trend;
+    const accounts = this.#accounts;
+    if (trend === undefined || accounts === undefined) return undefined;
+    return { score: trend.scoreOf(tag), observed: accounts.countOf(tag, this.#trendColumn), expected: trend.expectedOf(tag, this.#latest.at) };
+  }
+
+  /** The trend's settings, when one is configured. */
+  get trendOptions(): TrendOptions | undefined {
+    return this.#trend?.options;
   }
 
   /** Lines and tags ingested so far, including those the next tick will fold in. */
@@ -320,6 +375,7 @@ export class CountingEngine {
   top(windowName: string, n: number, by: RankBy = "posts"): TopEntry[] | undefined {
     const index = this.#windows.findIndex((w) => w.name === windowName);
     if (index === -1) return undefined;
+    if (by === "trend") return this.#topByTrend(index, n);
     return by === "accounts" ? this.#topByAccounts(index, n) : this.#top(index, n);
   }
 
@@ -390,11 +446,25 @@ export class CountingEngine {
     });
   }
 
-  #accountFields(tag: string, index: number): Pick<TopEntry, "accounts" | "accountsError"> {
+  /** The best `n` by trend score (the same order in every window); `count` and `accounts` are the window's. */
+  #topByTrend(index: number, n: number): TopEntry[] {
+    const trend = this.#trend;
+    if (trend === undefined) return [];
+    const window = this.#windows[index] as CountWindow;
+    return trend.top(n).map(({ tag, observed, expected }, rank) => {
+      const id = this.#interner.lookup(tag);
+      const error = this.#capacity?.errorOf(window, id) ?? 0;
+      const count = id === undefined ? 0 : this.#rows.total(id, window.column);
+      return { tag, count, rank: rank + 1, ...(error > 0 && { error }), ...this.#accountFields(tag, index), observed, expected: roundScore(expected) };
+    });
+  }
+
+  #accountFields(tag: string, index: number): Pick<TopEntry, "accounts" | "accountsError" | "score"> {
     const accounts = this.#accounts;
     if (accounts === undefined) return {};
     const error = accounts.errorOf(tag, index);
-    return { accounts: accounts.countOf(tag, index), ...(error > 0 && { accountsError: error }) };
+    const score = this.#trend?.scoreOf(tag);
+    return { accounts: accounts.countOf(tag, index), ...(error > 0 && { accountsError: error }), ...(score !== undefined && { score: roundScore(score) }) };
   }
 
   #counters(): EngineCounters {
@@ -410,8 +480,14 @@ export class CountingEngine {
         window: w.name,
         top: this.#top(index, this.#topN),
         ...(this.#accounts !== undefined && { byAccounts: this.#topByAccounts(index, this.#topN) }),
+        ...(this.#trend !== undefined && { byTrend: this.#topByTrend(index, this.#topN) }),
       })),
       counters: this.#counters(),
     };
   }
+}
+
+/** Scores travel with two decimals: enough to order and to read, and stable in tests. */
+function roundScore(score: number): number {
+  return Math.round(score * 100) / 100;
 }

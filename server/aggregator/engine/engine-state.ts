@@ -7,9 +7,10 @@ import type { AccountCountsState } from "./account-counts.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import type { TickResult } from "./counting-engine.ts";
 import type { SpaceSavingState } from "./space-saving.ts";
+import type { TrendScoresState } from "./trend-scores.ts";
 import type { InternerState } from "./tag-interner.ts";
 
-/** 2: distinct accounts per tag (`accounts`, `withAccount`). */
+/** 2: distinct accounts per tag (`accounts`, `withAccount`) and trend scores (`trend`). */
 export const ENGINE_STATE_VERSION = 2;
 
 export type WindowState =
@@ -36,6 +37,8 @@ export interface EngineState {
   /** The (tag, account) pairs and their occurrences, when accounts are counted. */
   readonly accounts?: AccountCountsState;
   readonly withAccount?: number;
+  /** Baseline slots and best scores, when a trend is configured. */
+  readonly trend?: TrendScoresState;
 }
 
 /**

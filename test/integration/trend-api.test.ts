@@ -1,0 +1,56 @@
+/**
+ * The trend through the real intake and HTTP: JSON lines with authors over a virtual clock, then
+ * `/api/top?by=trend`, `/api/tags/:tag` and the `hello` that tells screens the trend's settings.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../support/aggregator-harness.ts";
+
+const SECOND = 1000;
+const T0 = Date.UTC(2026, 0, 1);
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const line = (tag: string, acct: string): string => `${JSON.stringify({ tags: [tag], acct })}\n`;
+
+describe("trend over the wire", () => {
+  it("ranks the burst first by trend, demotes the spam by accounts, and shows both by posts", async () => {
+    let now = T0;
+    harness = await startHarness({
+      windows: [{ kind: "sliding", lengthMs: 60 * SECOND }, { kind: "complete" }],
+      clock: () => now,
+      trend: { windowMs: 10 * SECOND, baselineMs: 30 * SECOND, threshold: 3, halfLifeMs: 20 * SECOND },
+    });
+    const h = harness;
+    const step = async (extra = ""): Promise<void> => {
+      const usual = ["e1", "e2", "e3", "e4"].map((a) => line("photography", `${a}@x`)).join("");
+      await h.sendLines(usual + line("buynow", "bot@spam").repeat(20) + extra);
+      now += 5 * SECOND;
+      h.aggregator.tick();
+    };
+    for (let i = 0; i < 6; i++) await step();
+    const burst = Array.from({ length: 6 }, (_, i) => line("eclipse", `b${i}@y`)).join("");
+    await step(burst);
+    await step(burst);
+
+    const get = async (path: string): Promise<unknown> => (await fetch(`${h.httpUrl}${path}`)).json();
+    const tags = (body: unknown): string[] => (body as { top: Array<{ tag: string }> }).top.map((e) => e.tag);
+    expect(await get("/api/top?window=1m&by=trend")).toMatchObject({
+      by: "trend",
+      top: [{ tag: "eclipse", count: 12, accounts: 6, score: 25, observed: 6, expected: 1, rank: 1 }],
+    });
+    expect(tags(await get("/api/top?window=1m&by=posts&n=3"))).toEqual(["buynow", "photography", "eclipse"]);
+    expect(tags(await get("/api/top?window=1m&by=accounts&n=3"))).toEqual(["eclipse", "photography", "buynow"]);
+    expect(await get("/api/tags/Eclipse")).toEqual({
+      tag: "eclipse",
+      windows: { "1m": 12, complete: 12 },
+      accounts: { "1m": 6, complete: 6 },
+      trend: { score: 25, observed: 6, expected: 1 },
+    });
+    expect(h.aggregator.hello().trend).toEqual({ window: "10s", baseline: "30s", threshold: 3, halfLife: "20s" });
+    expect(h.aggregator.latest().snapshot.windows[0]?.byTrend?.map((e) => e.tag)).toEqual(["eclipse"]);
+  });
+});
