@@ -55,6 +55,8 @@ export interface AccountCountsState {
   readonly epochs: readonly number[];
   readonly closedAt: readonly number[];
   readonly oldest: readonly number[];
+  /** The columns' lengths: a state saved for other columns (another trend window) is not loaded. */
+  readonly lengths: readonly number[];
   /** Per tag with a lasting error: its errors and the epoch each lasts until. */
   readonly errors: ReadonlyArray<readonly [tag: string, errors: readonly number[], until: readonly number[]]>;
   readonly forgotten: number;
@@ -234,11 +236,23 @@ export class AccountCounts {
   exportState(): AccountCountsState {
     const pairs = [...this.#pairs.values()].map((p) => [this.#names[p.tag] as string, p.key.slice(p.key.indexOf("\n") + 1), [...p.epochs], p.slot] as const);
     const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
-    return { pairs, epochs: [...this.#epochs], closedAt: [...this.#closedAt], oldest: Array.from(this.#oldest), errors, forgotten: this.#forgotten };
+    return {
+      pairs,
+      epochs: [...this.#epochs],
+      closedAt: [...this.#closedAt],
+      oldest: Array.from(this.#oldest),
+      lengths: this.#columns.map((c) => c.lengthMs),
+      errors,
+      forgotten: this.#forgotten,
+    };
   }
 
-  /** Takes back an exported state into this fresh instance (same columns). */
+  /**
+   * Takes back an exported state into this fresh instance. A state saved for other columns (the
+   * trend window changed) is left out: the account counts then start afresh, the posts' do not.
+   */
   load(state: AccountCountsState): void {
+    if (state.lengths.length !== this.#columns.length || state.lengths.some((length, c) => length !== this.#columns[c]?.lengthMs)) return;
     this.#epochs = [...state.epochs];
     this.#closedAt = [...state.closedAt];
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));

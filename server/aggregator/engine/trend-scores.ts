@@ -44,6 +44,8 @@ export interface TrendScoresState {
   readonly slots: ReadonlyArray<readonly [slot: number, tags: ReadonlyArray<readonly [string, number]>]>;
   readonly best: ReadonlyArray<readonly [tag: string, best: number, at: number]>;
   readonly firstSlot: number;
+  /** The slot length it was saved with: slots of another length are not loaded. */
+  readonly windowMs: number;
 }
 
 /** A decayed best below this no longer ranks: it is forgotten. */
@@ -146,10 +148,13 @@ export class TrendScores {
       slots: [...this.#counts].map(([slot, tags]) => [slot, [...tags]] as const),
       best: [...this.#best].map(([tag, { best, at }]) => [tag, best, at] as const),
       firstSlot: this.#firstSlot,
+      windowMs: this.#options.windowMs,
     };
   }
 
+  /** Takes back an exported state; one saved with another trend window is left out (the baseline starts afresh). */
   load(state: TrendScoresState): void {
+    if (state.windowMs !== this.#options.windowMs) return;
     this.#counts = new Map(state.slots.map(([slot, tags]) => [slot, new Map(tags)]));
     this.#best = new Map(state.best.map(([tag, best, at]) => [tag, { best, at }]));
     this.#firstSlot = state.firstSlot;
