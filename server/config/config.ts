@@ -16,7 +16,7 @@ import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } fr
 import { lineSocketSettings, lineSocketVariables, type LineSocketSettings } from "./line-socket-settings.ts";
 import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
-import { byteSize, checked, duration, port, positiveInt } from "./variable-types.ts";
+import { byteSize, checked, duration, port, positiveInt, wholeNumber } from "./variable-types.ts";
 
 
 export class ConfigError extends Error {
@@ -100,10 +100,11 @@ const schema = z.object({
   ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
   ACCOUNT_CAPACITY: positiveInt(500_000, 100_000_000),
   // The trend (see engine/trend-scores.ts): Mastodon's score over a sliding window and a baseline of slots.
-  TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).default(3_600_000),
-  TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).default(86_400_000),
-  TREND_THRESHOLD: positiveInt(5, 1_000_000),
-  TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).default(4 * 3_600_000),
+  // Defaults differ in the demo (trendDefaults), so these are resolved with it.
+  TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).optional(),
+  TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
+  TREND_THRESHOLD: wholeNumber(1, 1_000_000).default(5),
+  TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
   // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
   CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
   STATE_DIR: z.string().default("./data"),
@@ -192,7 +193,8 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     for (const lengthMs of windowsShorterThan(result.data.TRIGGER_INTERVAL, result.data.WINDOWS)) {
       problems.push(`WINDOWS: a sliding window (${lengthMs} ms) cannot be shorter than TRIGGER_INTERVAL (${result.data.TRIGGER_INTERVAL} ms)`);
     }
-    const { TREND_WINDOW, TREND_BASELINE, TRIGGER_INTERVAL } = result.data;
+    const { TRIGGER_INTERVAL } = result.data;
+    const { windowMs: TREND_WINDOW, baselineMs: TREND_BASELINE } = trendSettings(result.data, result.data.DEMO || !anyTokenConfigured(merged));
     if (TREND_WINDOW < TRIGGER_INTERVAL) problems.push(`TREND_WINDOW (${TREND_WINDOW} ms) cannot be shorter than TRIGGER_INTERVAL (${TRIGGER_INTERVAL} ms)`);
     if (TREND_BASELINE < TREND_WINDOW) problems.push(`TREND_BASELINE (${TREND_BASELINE} ms) must be at least TREND_WINDOW (${TREND_WINDOW} ms): it is made of slots one trend window long`);
   }
@@ -267,7 +269,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     topN: env.TOP_N,
     capacity: env.ENGINE_CAPACITY,
     accountCapacity: env.ACCOUNT_CAPACITY,
-    trend: { windowMs: env.TREND_WINDOW, baselineMs: env.TREND_BASELINE, threshold: env.TREND_THRESHOLD, halfLifeMs: env.TREND_HALF_LIFE },
+    trend: trendSettings(env, demo),
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,
@@ -276,6 +278,21 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED },
     positionals,
   });
+}
+
+/**
+ * The trend's settings. Live, Mastodon's own scale: an hour against the day before, a 4 h half-life.
+ * In the demo, minutes: the staged burst must show within minutes of the start, and a day's
+ * baseline would take a day to mean anything.
+ */
+function trendSettings(env: Env, demo: boolean): Config["trend"] {
+  const defaults = demo ? { windowMs: 60_000, baselineMs: 600_000, halfLifeMs: 600_000 } : { windowMs: 3_600_000, baselineMs: 86_400_000, halfLifeMs: 4 * 3_600_000 };
+  return {
+    windowMs: env.TREND_WINDOW ?? defaults.windowMs,
+    baselineMs: env.TREND_BASELINE ?? defaults.baselineMs,
+    threshold: env.TREND_THRESHOLD,
+    halfLifeMs: env.TREND_HALF_LIFE ?? defaults.halfLifeMs,
+  };
 }
 
 function deepFreeze<T>(value: T): T {

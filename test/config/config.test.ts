@@ -67,10 +67,12 @@ describe("loadConfig", () => {
   });
 
   it("has the account capacity and the trend's defaults, and refuses a baseline shorter than the trend window", () => {
-    expect(loadConfig({})).toMatchObject({
+    expect(loadConfig({ env: { MASTODON_TOKEN: "t" } })).toMatchObject({
       accountCapacity: 500_000,
       trend: { windowMs: 3_600_000, baselineMs: 86_400_000, threshold: 5, halfLifeMs: 14_400_000 },
     });
+    // The demo's minutes, so that its staged burst trends soon after the start.
+    expect(loadConfig({}).trend).toEqual({ windowMs: 60_000, baselineMs: 600_000, threshold: 5, halfLifeMs: 600_000 });
     expect(loadConfig({ argv: ["--trend-window", "5m", "--trend-baseline", "1h"] }).trend).toMatchObject({ windowMs: 300_000, baselineMs: 3_600_000 });
     expect(() => loadConfig({ env: { TREND_WINDOW: "2h", TREND_BASELINE: "1h" } })).toThrow("TREND_BASELINE (3600000 ms) must be at least TREND_WINDOW (7200000 ms)");
     expect(() => loadConfig({ env: { TREND_WINDOW: "1s", TRIGGER_INTERVAL: "10s" } })).toThrow("TREND_WINDOW (1000 ms) cannot be shorter than TRIGGER_INTERVAL");
