@@ -104,6 +104,14 @@ export const statsSchema = z.object({
   ingestors: count,
   /** Posts counted without an author (plain lines, JSON lines without `acct`): in post counts, not in account counts. */
   noAccount: count.optional(),
+  /**
+   * With event time (TIME=event): posts older than the watermark (counted in `complete` only),
+   * posts older than some sliding window's start (not counted there), and posts dated in the
+   * future (counted at their arrival).
+   */
+  late: count.optional(),
+  beforeWindow: count.optional(),
+  future: count.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -50,7 +50,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "trend" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "trend" | "eventTime" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -65,6 +65,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       topN: config.topN,
       ...(config.capacity !== undefined && { capacity: config.capacity }),
       accounts: { capacity: config.accountCapacity ?? DEFAULT_ACCOUNT_CAPACITY, ...(config.trend !== undefined && { trend: config.trend }) },
+      ...(config.eventTime !== undefined && { eventTime: config.eventTime }),
     },
     postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
     clock,

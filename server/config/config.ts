@@ -43,6 +43,8 @@ const FLAGS = {
   capacity: "ENGINE_CAPACITY",
   "account-capacity": "ACCOUNT_CAPACITY",
   "trend-window": "TREND_WINDOW",
+  time: "TIME",
+  "allowed-lateness": "ALLOWED_LATENESS",
   "trend-baseline": "TREND_BASELINE",
   "checkpoint-interval": "CHECKPOINT_INTERVAL",
   "state-dir": "STATE_DIR",
@@ -104,6 +106,8 @@ const schema = z.object({
   TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).optional(),
   TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
   TREND_THRESHOLD: wholeNumber(1, 1_000_000).default(5),
+  TIME: z.enum(["event", "arrival"], { error: 'TIME: must be "event" or "arrival"' }).default("event"),
+  ALLOWED_LATENESS: duration("ALLOWED_LATENESS", { min: 0, max: 86_400_000, text: "0 and 1 day" }).default(300_000),
   TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
   // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
   CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
@@ -148,6 +152,8 @@ export interface Config extends IngestSettings {
   readonly capacity: number;
   /** Most (tag, account) pairs held for distinct-account counts; exact below it, undercounts with a bound past it. */
   readonly accountCapacity: number;
+  /** Event time with a watermark `allowedLatenessMs` behind the newest post (TIME=event), or undefined (TIME=arrival). */
+  readonly eventTime: { readonly allowedLatenessMs: number } | undefined;
   /** The trend score's windows and parameters (engine/trend-scores.ts). */
   readonly trend: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
   /** Where the aggregator's checkpoint lives and how often it is written. */
@@ -270,6 +276,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     capacity: env.ENGINE_CAPACITY,
     accountCapacity: env.ACCOUNT_CAPACITY,
     trend: trendSettings(env, demo),
+    eventTime: env.TIME === "event" ? { allowedLatenessMs: env.ALLOWED_LATENESS } : undefined,
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,
@@ -287,9 +294,11 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
  */
 function trendSettings(env: Env, demo: boolean): Config["trend"] {
   const defaults = demo ? { windowMs: 60_000, baselineMs: 600_000, halfLifeMs: 600_000 } : { windowMs: 3_600_000, baselineMs: 86_400_000, halfLifeMs: 4 * 3_600_000 };
+  // A default never refuses a configuration: it stretches to a trigger interval longer than it.
+  const windowMs = env.TREND_WINDOW ?? Math.max(defaults.windowMs, env.TRIGGER_INTERVAL);
   return {
-    windowMs: env.TREND_WINDOW ?? defaults.windowMs,
-    baselineMs: env.TREND_BASELINE ?? defaults.baselineMs,
+    windowMs,
+    baselineMs: env.TREND_BASELINE ?? Math.max(defaults.baselineMs, windowMs),
     threshold: env.TREND_THRESHOLD,
     halfLifeMs: env.TREND_HALF_LIFE ?? defaults.halfLifeMs,
   };

@@ -76,6 +76,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ argv: ["--trend-window", "5m", "--trend-baseline", "1h"] }).trend).toMatchObject({ windowMs: 300_000, baselineMs: 3_600_000 });
     expect(() => loadConfig({ env: { TREND_WINDOW: "2h", TREND_BASELINE: "1h" } })).toThrow("TREND_BASELINE (3600000 ms) must be at least TREND_WINDOW (7200000 ms)");
     expect(() => loadConfig({ env: { TREND_WINDOW: "1s", TRIGGER_INTERVAL: "10s" } })).toThrow("TREND_WINDOW (1000 ms) cannot be shorter than TRIGGER_INTERVAL");
+    // Unset, it stretches to a longer trigger instead of refusing it.
+    expect(loadConfig({ env: { TRIGGER_INTERVAL: "1h", WINDOWS: "complete" } }).trend).toMatchObject({ windowMs: 3_600_000, baselineMs: 3_600_000 });
+  });
+
+  it("counts by event time with five minutes of lateness unless told otherwise", () => {
+    expect(loadConfig({}).eventTime).toEqual({ allowedLatenessMs: 300_000 });
+    expect(loadConfig({ argv: ["--allowed-lateness", "30s"] }).eventTime).toEqual({ allowedLatenessMs: 30_000 });
+    expect(loadConfig({ env: { TIME: "arrival" } }).eventTime).toBeUndefined();
+    expect(() => loadConfig({ env: { TIME: "wall" } })).toThrow('TIME: must be "event" or "arrival"');
   });
 
   it("takes a display title (flag or variable) and an admin token of at least 16 characters", () => {

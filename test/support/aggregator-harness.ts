@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly heartbeatMs?: number;
   readonly wsMaxBufferedBytes?: number;
   readonly title?: string;
+  /** Count by event time with this lateness (default: arrival time). */
+  readonly eventTime?: { readonly allowedLatenessMs: number };
   /** Score trends with these settings (default: accounts only, no trend). */
   readonly trend?: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
 }
@@ -63,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       topN: options.topN ?? 20,
       title: options.title,
       ...(options.trend !== undefined && { trend: options.trend }),
+      ...(options.eventTime !== undefined && { eventTime: options.eventTime }),
     },
     log: options.log ?? silentLogger,
     autoTick: options.autoTick ?? false,

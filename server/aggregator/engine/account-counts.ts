@@ -33,7 +33,7 @@ import type { Ranked } from "./top-n.ts";
 interface Pair {
   readonly key: string;
   readonly tag: number;
-  /** Epoch of each counted occurrence, in the order counted (non-decreasing). */
+  /** Epoch of each counted occurrence, in increasing order. */
   epochs: number[];
   /** Bit c set while the pair counts in column c. */
   mask: number;
@@ -141,7 +141,10 @@ export class AccountCounts {
         this.#pairs.delete(key);
       }
       this.#pairs.set(key, pair);
-      pair.epochs.push(epoch);
+      // In order: a post counted in an earlier interval (its event time's) goes before later ones.
+      let at = pair.epochs.length;
+      while (at > 0 && (pair.epochs[at - 1] as number) > epoch) at--;
+      pair.epochs.splice(at, 0, epoch);
       this.#touch(pair);
     }
   }
@@ -289,6 +292,8 @@ export class AccountCounts {
   #listNewest(pair: Pair, epoch: number): void {
     // Only sliding columns ever let an interval go; with none, nothing needs listing.
     if (!this.#columns.some((c) => Number.isFinite(c.lengthMs))) return;
+    // An interval already forgotten (a post counted in an old event-time interval) expires nowhere.
+    if (this.#epochs.length === 0 || epoch < (this.#epochs[0] as number)) return;
     const list = this.#newestIn.get(epoch);
     if (list === undefined) this.#newestIn.set(epoch, [pair]);
     else list.push(pair);

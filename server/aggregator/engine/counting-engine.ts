@@ -39,7 +39,24 @@ export interface EngineOptions {
    * pairs held at once. Without it the engine counts posts only, as the textbook does.
    */
   readonly accounts?: { readonly capacity: number; readonly trend?: TrendOptions };
+  /**
+   * Event time (TIME=event): a post with a `ts` is counted in the interval its `ts` falls in, not
+   * the one it arrived in, so it leaves each sliding window when its own time does. The watermark
+   * is the newest event time seen minus `allowedLatenessMs`; older posts count in `complete` only.
+   * Without it (TIME=arrival) every post counts when it arrives, as the textbook does.
+   */
+  readonly eventTime?: { readonly allowedLatenessMs: number };
 }
+
+/** A post as `ingestPost` takes it: its author, event time and arrival time (ms), when known. */
+export interface PostFacts {
+  readonly acct?: string | undefined;
+  readonly ts?: number | undefined;
+  readonly arrival?: number | undefined;
+}
+
+/** The epoch given to a post that counts in `complete` only (no sliding window holds it). */
+export const COMPLETE_ONLY_EPOCH = 0;
 
 /** A tag's trend as of the last tick: score (decayed best), observed and expected accounts. */
 export interface TagTrend {
@@ -58,6 +75,15 @@ export interface EngineCounters {
   readonly distinct: number;
   /** Posts counted with an author (JSON lines with `acct`), when accounts are counted. */
   readonly withAccount?: number;
+  /**
+   * With event time: posts older than the watermark (in `complete` only), posts older than some
+   * sliding window's start (not in that window), and posts dated in the future (clamped to their
+   * arrival), and the watermark itself (ms; absent before the first dated post).
+   */
+  readonly late?: number;
+  readonly beforeWindow?: number;
+  readonly future?: number;
+  readonly watermark?: number;
 }
 
 export interface TickResult {
@@ -87,6 +113,8 @@ export class CountingEngine {
   readonly #risers: number[][];
   readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
+  /** Engine time of creation: nothing is older than the engine's first interval. */
+  readonly #createdAt: number;
   /** Present when a capacity is set. */
   readonly #capacity: TagCapacity | undefined;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
@@ -101,6 +129,13 @@ export class CountingEngine {
   readonly #trend: TrendScores | undefined;
   readonly #trendColumn: number = -1;
   #withAccount = 0;
+  readonly #lateness: number | undefined;
+  #newestEventTs = Number.NEGATIVE_INFINITY;
+  #late = 0;
+  #beforeWindow = 0;
+  #future = 0;
+  /** Posts counted in a closed interval (their event time's): its epoch, then the post's tag ids; applied at the next tick. */
+  #lateAdds: Array<{ readonly epoch: number; readonly ids: number[] }> = [];
   #latest: TickResult;
 
   constructor(options: EngineOptions) {
@@ -119,6 +154,7 @@ export class CountingEngine {
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
+    this.#createdAt = options.now;
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN), options.capacity));
     this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
     this.#risers = this.#windows.map(() => []);
@@ -132,6 +168,7 @@ export class CountingEngine {
     }
     this.#accounts = options.accounts === undefined ? undefined : new AccountCounts(columns, options.accounts.capacity, Math.max(64, 2 * options.topN));
     if (trend !== undefined) this.#accounts?.watch(this.#trendColumn, trend.threshold);
+    this.#lateness = options.eventTime?.allowedLatenessMs;
     this.#latest = this.#result(0, options.now);
   }
 
@@ -158,6 +195,15 @@ export class CountingEngine {
       ...(capacity?.summary !== undefined && { summary: capacity.summary }),
       ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
       ...(this.#trend !== undefined && { trend: this.#trend.exportState() }),
+      ...(this.#lateness !== undefined && {
+        eventTime: {
+          newest: this.#newestEventTs,
+          late: this.#late,
+          beforeWindow: this.#beforeWindow,
+          future: this.#future,
+          pending: this.#lateAdds.map(({ epoch, ids }) => ({ epoch, ids: [...ids] })),
+        },
+      }),
     };
   }
 
@@ -192,6 +238,13 @@ export class CountingEngine {
       this.#withAccount = state.withAccount ?? 0;
     }
     if (this.#trend !== undefined && state.trend !== undefined) this.#trend.load(state.trend as TrendScoresState);
+    if (this.#lateness !== undefined && state.eventTime !== undefined) {
+      this.#newestEventTs = state.eventTime.newest;
+      this.#late = state.eventTime.late;
+      this.#beforeWindow = state.eventTime.beforeWindow;
+      this.#future = state.eventTime.future;
+      this.#lateAdds = state.eventTime.pending.map(({ epoch, ids }) => ({ epoch, ids: [...ids] }));
+    }
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();
   }
@@ -224,11 +277,83 @@ export class CountingEngine {
    * Counts one post: its tags as `ingest` does, and, when accounts are counted and the post has an
    * author, that author once per tag (distinct accounts, account-counts.ts).
    */
-  ingestPost(tags: readonly string[], acct: string | undefined): void {
-    this.ingest(tags);
-    if (acct === undefined || this.#accounts === undefined) return;
-    this.#withAccount++;
-    this.#accounts.add(tags, acct, this.openEpoch);
+  ingestPost(tags: readonly string[], post: PostFacts = {}): number {
+    const epoch = this.#eventEpoch(tags, post);
+    if (epoch === this.openEpoch) this.ingest(tags);
+    else {
+      this.#lines++;
+      this.#tags += tags.length;
+      this.#lateAdds.push({ epoch, ids: tags.map((tag) => this.#interner.intern(tag)) });
+    }
+    if (post.acct !== undefined && this.#accounts !== undefined) {
+      this.#withAccount++;
+      this.#accounts.add(tags, post.acct, epoch);
+    }
+    return epoch;
+  }
+
+  /**
+   * The interval a post counts in: the open one (arrival time, or an event time after the last
+   * tick), the closed one its event time falls in, or COMPLETE_ONLY_EPOCH when it is older than
+   * the watermark or than every interval the sliding windows hold.
+   */
+  #eventEpoch(tags: readonly string[], { ts, arrival }: PostFacts): number {
+    const log = this.#log;
+    if (this.#lateness === undefined || ts === undefined) return this.openEpoch;
+    let time = ts;
+    if (arrival !== undefined && time > arrival) {
+      // Clock skew: a post cannot have been written after it arrived.
+      this.#future++;
+      time = arrival;
+    }
+    if (time > this.#newestEventTs) this.#newestEventTs = time;
+    if (time < this.#newestEventTs - this.#lateness) {
+      this.#late++;
+      return COMPLETE_ONLY_EPOCH;
+    }
+    if (time > this.#latest.at || log === undefined) return this.openEpoch;
+    const number = log.findByTime(time);
+    if (number === -1) return this.openEpoch;
+    const epoch = log.epochOf(number);
+    // An interval is counted only for ids that held their tag then: a tag admitted since counts now.
+    const capacity = this.#capacity;
+    if (capacity !== undefined && tags.some((tag) => {
+      const id = this.#interner.lookup(tag);
+      return id === undefined || epoch < capacity.tenureOf(id);
+    })) return this.openEpoch;
+    // Older than the oldest interval held (whose start is the newest one forgotten, or the engine's creation).
+    const heldFrom = Number.isFinite(log.droppedClosedAt) ? log.droppedClosedAt : this.#createdAt;
+    if (time > heldFrom) return epoch;
+    this.#beforeWindow++;
+    return COMPLETE_ONLY_EPOCH;
+  }
+
+  /**
+   * Counts the posts given closed intervals since the last tick (before the windows advance to
+   * `now`): into each window that holds their interval now, and into the interval's late entries,
+   * so that a window letting the interval go at this very tick takes them out again. A post whose
+   * interval some sliding window no longer holds after this tick is older than that window's start.
+   */
+  #applyLateAdds(now: number): void {
+    const log = this.#log;
+    for (const { epoch, ids } of this.#lateAdds) {
+      const number = epoch === COMPLETE_ONLY_EPOCH || log === undefined ? -1 : log.find(epoch, log.start);
+      const held = number !== -1 && this.#heldBucket(epoch) !== undefined;
+      const closedAt = held && log !== undefined ? log.closedAtOf(number) : Number.NEGATIVE_INFINITY;
+      // Late posts and those older than every interval held were counted as such on arrival.
+      if (epoch !== COMPLETE_ONLY_EPOCH && this.#sliding.some((window) => closedAt <= now - window.lengthMs)) this.#beforeWindow++;
+      for (const id of ids) {
+        if (held) log?.addLate(epoch, id, 1);
+        for (const [index, window] of this.#windows.entries()) {
+          if (!(window instanceof CompleteWindow) && !(held && window.holds(epoch))) continue;
+          this.#rows.addTotal(id, window.column, 1);
+          if (this.#rows.total(id, window.column) > (this.#floors[index] as number)) this.#risers[index]?.push(id);
+        }
+        // Space-Saving's own estimates column, when no complete window holds them.
+        if (this.#rows.stride - 1 > this.#windows.length) this.#rows.addTotal(id, this.#windows.length, 1);
+      }
+    }
+    this.#lateAdds = [];
   }
 
   /** Counts `acct` as an author of `tags` in the open interval, without counting a post (tags an edit added). */
@@ -287,8 +412,8 @@ export class CountingEngine {
       const bucket = this.#heldBucket(epoch);
       if (bucket !== undefined) {
         const index = bucket.ids.indexOf(id);
-        if (index === -1 || (bucket.deltas[index] as number) <= 0) continue;
-        bucket.deltas[index] = (bucket.deltas[index] as number) - 1;
+        if (index !== -1 && (bucket.deltas[index] as number) > 0) bucket.deltas[index] = (bucket.deltas[index] as number) - 1;
+        else if (this.#log?.retractLate(epoch, id) !== true) continue;
       }
       for (const window of this.#windows) {
         if (window.holds(epoch) && this.#rows.total(id, window.column) > 0) this.#rows.addTotal(id, window.column, -1);
@@ -311,6 +436,7 @@ export class CountingEngine {
     const epoch = this.#latest.epoch + 1;
     this.#capacity?.admit(epoch);
     this.#trackers.forEach((tracker, index) => (this.#floors[index] = tracker.floor));
+    this.#applyLateAdds(now);
     this.#rows.close(epoch, now, this.#floors, this.#risers, this.#log);
     this.#windows.forEach((window, index) => {
       window.advance(now);
@@ -468,8 +594,17 @@ export class CountingEngine {
   }
 
   #counters(): EngineCounters {
-    const counters = { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
-    return this.#accounts === undefined ? counters : { ...counters, withAccount: this.#withAccount };
+    const counters: EngineCounters = { lines: this.#lines, tags: this.#tags, distinct: this.#capacity?.distinct ?? this.#interner.size };
+    const withAccounts = this.#accounts === undefined ? counters : { ...counters, withAccount: this.#withAccount };
+    if (this.#lateness === undefined) return withAccounts;
+    const watermark = this.#newestEventTs - this.#lateness;
+    return {
+      ...withAccounts,
+      late: this.#late,
+      beforeWindow: this.#beforeWindow,
+      future: this.#future,
+      ...(Number.isFinite(watermark) && { watermark }),
+    };
   }
 
   #result(epoch: number, at: number): TickResult {

@@ -10,7 +10,7 @@ import type { SpaceSavingState } from "./space-saving.ts";
 import type { TrendScoresState } from "./trend-scores.ts";
 import type { InternerState } from "./tag-interner.ts";
 
-/** 2: distinct accounts per tag (`accounts`, `withAccount`) and trend scores (`trend`). */
+/** 2: distinct accounts per tag (`accounts`, `withAccount`), trend scores (`trend`), event time (`eventTime`). */
 export const ENGINE_STATE_VERSION = 2;
 
 export type WindowState =
@@ -39,6 +39,14 @@ export interface EngineState {
   readonly withAccount?: number;
   /** Baseline slots and best scores, when a trend is configured. */
   readonly trend?: TrendScoresState;
+  /** With event time: the newest event time, its counters, and posts given closed intervals not yet applied. */
+  readonly eventTime?: {
+    readonly newest: number;
+    readonly late: number;
+    readonly beforeWindow: number;
+    readonly future: number;
+    readonly pending: ReadonlyArray<{ readonly epoch: number; readonly ids: readonly number[] }>;
+  };
 }
 
 /**

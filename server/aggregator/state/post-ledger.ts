@@ -74,9 +74,9 @@ export class PostLedger {
 
   /** A new post: counts its tags now, and remembers them when it has an id. */
   post(tags: readonly string[], meta: PostMeta): void {
-    this.#engine.ingestPost(tags, meta.acct);
-    if (meta.id === undefined) return;
     const now = this.#clock();
+    const epoch = this.#engine.ingestPost(tags, { acct: meta.acct, ts: meta.ts, arrival: now });
+    if (meta.id === undefined) return;
     let held = this.#posts.get(meta.id, now);
     if (held === undefined) {
       held = { tags: [], epochs: [], acct: meta.acct };
@@ -84,7 +84,7 @@ export class PostLedger {
     } else {
       this.#repeated++;
     }
-    this.#add(held, tags);
+    this.#add(held, tags, epoch);
   }
 
   /** An edit: the post's tags are now `tags`. Each occurrence is matched once (a multiset difference). */
@@ -184,9 +184,8 @@ export class PostLedger {
     this.#unknown = state.unknown;
   }
 
-  /** Records `tags` as counted for `held` in the open interval. */
-  #add(held: HeldPost, tags: readonly string[]): void {
-    const epoch = this.#engine.openEpoch;
+  /** Records `tags` as counted for `held` in interval `epoch` (the open one unless event time said otherwise). */
+  #add(held: HeldPost, tags: readonly string[], epoch = this.#engine.openEpoch): void {
     for (const tag of tags) {
       held.tags.push(tag);
       held.epochs.push(epoch);

@@ -21,14 +21,14 @@ function setup() {
   });
   // Every 5 s: the evergreen tag by the same four accounts, the spam account 20 times, then `extra`.
   const tick = (extra: () => void = () => {}): void => {
-    for (const acct of ["e1", "e2", "e3", "e4"]) engine.ingestPost(["photography"], `${acct}@x`);
-    for (let i = 0; i < 20; i++) engine.ingestPost(["buynow"], "bot@spam");
+    for (const acct of ["e1", "e2", "e3", "e4"]) engine.ingestPost(["photography"], { acct: `${acct}@x` });
+    for (let i = 0; i < 20; i++) engine.ingestPost(["buynow"], { acct: "bot@spam" });
     extra();
     now += 5 * SECOND;
     engine.tick(now);
   };
   const burst = (): void => {
-    for (let i = 1; i <= 6; i++) engine.ingestPost(["eclipse"], `b${i}@y`);
+    for (let i = 1; i <= 6; i++) engine.ingestPost(["eclipse"], { acct: `b${i}@y` });
   };
   return { engine, tick, burst, at: () => now };
 }
@@ -83,7 +83,7 @@ describe("trend scores over a crafted history", () => {
   it("expects what the baseline usually held, so a usual tag at its usual level never trends", () => {
     const { engine, tick } = setup();
     const more = (): void => {
-      for (let i = 1; i <= 8; i++) engine.ingestPost(["coffee"], `c${i}@z`);
+      for (let i = 1; i <= 8; i++) engine.ingestPost(["coffee"], { acct: `c${i}@z` });
     };
     for (let i = 0; i < 12; i++) tick(more);
     expect(engine.trendOf("coffee")).toEqual({ score: 0, observed: 8, expected: 8 });
