@@ -5,5 +5,6 @@ import { tickCost } from "./tick-cost.ts";
 import { latency } from "./latency.ts";
 import { fanOut } from "./fan-out.ts";
 import { boundedMemory } from "./bounded-memory.ts";
+import { baselineMemory } from "./baseline-memory.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, baselineMemory];

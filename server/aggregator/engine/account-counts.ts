@@ -41,6 +41,9 @@ interface Pair {
   touched: boolean;
   /** Baseline slot the pair was last counted in (see trend-scores.ts), -1 if none. */
   slot: number;
+  /** Neighbours in the order of activity (least recently active first), for forgetting. */
+  older: Pair | undefined;
+  newer: Pair | undefined;
 }
 
 export interface AccountColumn {
@@ -68,8 +71,14 @@ const MAX_COLUMNS = 30;
 export class AccountCounts {
   readonly #columns: readonly AccountColumn[];
   readonly #capacity: number;
-  /** Pair key (tag, newline, account) -> pair, least recently active first (Map keeps insertion order). */
+  /** Pair key (tag, newline, account) -> pair. */
   readonly #pairs = new Map<string, Pair>();
+  /**
+   * The pairs in order of activity, as a linked list: a Map's own order would do, but re-inserting
+   * moves a key by leaving a hole at its old place, and finding the oldest then skips every hole.
+   */
+  #oldestPair: Pair | undefined;
+  #newestPair: Pair | undefined;
   /** Own tag ids: name -> id, id -> name, pairs per id; ids of tags with no pair are reused. */
   readonly #ids = new Map<string, number>();
   #names: string[] = [];
@@ -134,13 +143,13 @@ export class AccountCounts {
       let pair = this.#pairs.get(key);
       if (pair === undefined) {
         if (this.#pairs.size >= this.#capacity) this.#forgetOldest();
-        pair = { key, tag: this.#idOf(tag), epochs: [], mask: 0, touched: false, slot: -1 };
+        pair = { key, tag: this.#idOf(tag), epochs: [], mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
         this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
+        this.#pairs.set(key, pair);
       } else {
-        // Most recently active last: the Map's order is the forgetting order.
-        this.#pairs.delete(key);
+        this.#unlink(pair);
       }
-      this.#pairs.set(key, pair);
+      this.#append(pair);
       // In order: a post counted in an earlier interval (its event time's) goes before later ones.
       let at = pair.epochs.length;
       while (at > 0 && (pair.epochs[at - 1] as number) > epoch) at--;
@@ -237,7 +246,9 @@ export class AccountCounts {
   }
 
   exportState(): AccountCountsState {
-    const pairs = [...this.#pairs.values()].map((p) => [this.#names[p.tag] as string, p.key.slice(p.key.indexOf("\n") + 1), [...p.epochs], p.slot] as const);
+    const ordered: Pair[] = [];
+    for (let pair = this.#oldestPair; pair !== undefined; pair = pair.newer) ordered.push(pair);
+    const pairs = ordered.map((p) => [this.#names[p.tag] as string, p.key.slice(p.key.indexOf("\n") + 1), [...p.epochs], p.slot] as const);
     const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
     return {
       pairs,
@@ -261,9 +272,10 @@ export class AccountCounts {
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
     for (const [tag, acct, epochs, slot] of state.pairs) {
       const key = `${tag}\n${acct}`;
-      const pair: Pair = { key, tag: this.#idOf(tag), epochs: [...epochs], mask: 0, touched: false, slot };
+      const pair: Pair = { key, tag: this.#idOf(tag), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
       this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
       this.#pairs.set(key, pair);
+      this.#append(pair);
       const newest = pair.epochs.at(-1);
       if (newest !== undefined) this.#listNewest(pair, newest);
       this.#settle(pair);
@@ -329,9 +341,27 @@ export class AccountCounts {
     }
   }
 
+  #append(pair: Pair): void {
+    pair.older = this.#newestPair;
+    pair.newer = undefined;
+    if (this.#newestPair !== undefined) this.#newestPair.newer = pair;
+    else this.#oldestPair = pair;
+    this.#newestPair = pair;
+  }
+
+  #unlink(pair: Pair): void {
+    if (pair.older !== undefined) pair.older.newer = pair.newer;
+    else if (this.#oldestPair === pair) this.#oldestPair = pair.newer;
+    if (pair.newer !== undefined) pair.newer.older = pair.older;
+    else if (this.#newestPair === pair) this.#newestPair = pair.older;
+    pair.older = undefined;
+    pair.newer = undefined;
+  }
+
   #remove(pair: Pair): void {
     if (this.#pairs.get(pair.key) !== pair) return;
     this.#pairs.delete(pair.key);
+    this.#unlink(pair);
     const left = (this.#pairsOf[pair.tag] as number) - 1;
     this.#pairsOf[pair.tag] = left;
     if (left === 0) this.#release(pair.tag);
@@ -339,7 +369,7 @@ export class AccountCounts {
 
   /** Forgets the least recently active pair to make room: its windows lose it, the tag's error grows. */
   #forgetOldest(): void {
-    const oldest = this.#pairs.values().next().value;
+    const oldest = this.#oldestPair;
     // Every held pair is active in the open interval: grow past the capacity until the tick.
     if (oldest === undefined || oldest.touched) return;
     const newest = oldest.epochs.at(-1) ?? Number.NEGATIVE_INFINITY;
