@@ -158,6 +158,11 @@ export const snapshotSchema = z.object({
    * not in it: `stats` holds only counts, which screens list by key.
    */
   ingest: ingestReportSchema.optional(),
+  /**
+   * The languages with tops of their own (BCP 47 codes, `und` for posts without one), busiest
+   * first under LANGUAGES=auto:N; `/api/top?lang=` serves them. Absent when none are kept.
+   */
+  languages: z.array(z.string()).optional(),
   startedAt,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -173,6 +178,8 @@ export type RankBy = z.infer<typeof rankBySchema>;
 export const topResponseSchema = z.object({
   window: z.string(),
   by: rankBySchema.optional(),
+  /** The language the top is of, when one was asked for. */
+  lang: z.string().optional(),
   epoch: z.number().int().nonnegative(),
   at: z.string(),
   top: z.array(topEntrySchema),

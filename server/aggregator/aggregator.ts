@@ -50,7 +50,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "trend" | "eventTime" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "capacity" | "accountCapacity" | "trend" | "eventTime" | "languages" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -69,13 +69,14 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     },
     postMemory: config.postMemory ?? DEFAULT_POST_MEMORY,
     clock,
+    languages: config.languages,
   };
   const windows = windowNames(config.windows);
   const { parts, saved } =
     config.checkpoint === undefined
       ? { parts: buildParts(partsOptions, startedAt), saved: undefined }
       : await openState(config.checkpoint.dir, partsOptions, { windows, capacity: config.capacity }, log);
-  const { engine, stats, posts, history } = parts;
+  const { engine, stats, posts, history, languages } = parts;
   const reports = new IngestReports();
   const metrics = new AggregatorMetrics(
     { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
@@ -96,7 +97,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   };
 
   const publish = (): PublishedSnapshot => {
-    const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total());
+    const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total(), languages?.languages);
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
@@ -104,6 +105,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   const tick = (now: number): PublishedSnapshot => {
     const started = performance.now();
     const result = engine.tick(now);
+    languages?.tick(now, result.epoch);
     const ranked = result.windows.flatMap((w) => [w, { window: w.window, top: w.byAccounts ?? [] }, { window: w.window, top: w.byTrend ?? [] }]);
     history.record(ranked, (tag) => engine.countsOf(tag));
     latest = publish();
@@ -148,10 +150,11 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    top(window: string, n: number, by: RankBy = "posts"): TopResponse | undefined {
-      const top = engine.top(window, n, by);
-      return top && { window, by, epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
+    top(window: string, n: number, by: RankBy = "posts", lang?: string): TopResponse | undefined {
+      const top = lang === undefined ? engine.top(window, n, by) : languages?.top(lang, window, n, by);
+      return top && { window, by, ...(lang !== undefined && { lang }), epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
     },
+    languages: () => languages?.languages ?? [],
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
       const errors = engine.errorsOf(name);

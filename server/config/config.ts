@@ -18,6 +18,9 @@ import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonI
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
 import { byteSize, checked, duration, port, positiveInt, wholeNumber } from "./variable-types.ts";
 
+/** LANGUAGES: a fixed list of language codes, or the N busiest languages. */
+export type LanguageChoice = { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
+
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -44,6 +47,7 @@ const FLAGS = {
   "account-capacity": "ACCOUNT_CAPACITY",
   "trend-window": "TREND_WINDOW",
   time: "TIME",
+  languages: "LANGUAGES",
   "allowed-lateness": "ALLOWED_LATENESS",
   "trend-baseline": "TREND_BASELINE",
   "checkpoint-interval": "CHECKPOINT_INTERVAL",
@@ -106,6 +110,27 @@ const schema = z.object({
   TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).optional(),
   TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
   TREND_THRESHOLD: wholeNumber(1, 1_000_000).default(5),
+  LANGUAGES: z
+    .string()
+    .transform((text, ctx): LanguageChoice | null => {
+      const value = text.trim().toLowerCase();
+      if (value === "off" || value === "none") return null;
+      const auto = /^auto:(\d+)$/.exec(value);
+      if (auto !== null) {
+        const busiest = Number(auto[1]);
+        if (busiest >= 1 && busiest <= 50) return { kind: "auto", busiest };
+        ctx.addIssue({ code: "custom", message: "LANGUAGES: auto:N takes N from 1 to 50" });
+        return z.NEVER;
+      }
+      const codes = value.split(",").map((code) => code.trim()).filter((code) => code !== "");
+      const bad = codes.filter((code) => !/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/.test(code));
+      if (codes.length === 0 || codes.length > 50 || bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `LANGUAGES: "${text}" is not auto:N, off, or a list of language codes such as en,de,ja,pt-br` });
+        return z.NEVER;
+      }
+      return { kind: "list", codes: [...new Set(codes)] };
+    })
+    .default({ kind: "auto", busiest: 10 }),
   TIME: z.enum(["event", "arrival"], { error: 'TIME: must be "event" or "arrival"' }).default("event"),
   ALLOWED_LATENESS: duration("ALLOWED_LATENESS", { min: 0, max: 86_400_000, text: "0 and 1 day" }).default(300_000),
   TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
@@ -152,6 +177,8 @@ export interface Config extends IngestSettings {
   readonly capacity: number;
   /** Most (tag, account) pairs held for distinct-account counts; exact below it, undercounts with a bound past it. */
   readonly accountCapacity: number;
+  /** Which languages get tops of their own (LANGUAGES), or undefined for none. */
+  readonly languages: LanguageChoice | undefined;
   /** Event time with a watermark `allowedLatenessMs` behind the newest post (TIME=event), or undefined (TIME=arrival). */
   readonly eventTime: { readonly allowedLatenessMs: number } | undefined;
   /** The trend score's windows and parameters (engine/trend-scores.ts). */
@@ -277,6 +304,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     accountCapacity: env.ACCOUNT_CAPACITY,
     trend: trendSettings(env, demo),
     eventTime: env.TIME === "event" ? { allowedLatenessMs: env.ALLOWED_LATENESS } : undefined,
+    languages: env.LANGUAGES ?? undefined,
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,

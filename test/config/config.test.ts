@@ -80,6 +80,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ env: { TRIGGER_INTERVAL: "1h", WINDOWS: "complete" } }).trend).toMatchObject({ windowMs: 3_600_000, baselineMs: 3_600_000 });
   });
 
+  it("keeps the ten busiest languages unless told otherwise", () => {
+    expect(loadConfig({}).languages).toEqual({ kind: "auto", busiest: 10 });
+    expect(loadConfig({ env: { LANGUAGES: "en, DE,ja,pt-br,en" } }).languages).toEqual({ kind: "list", codes: ["en", "de", "ja", "pt-br"] });
+    expect(loadConfig({ env: { LANGUAGES: "off" } }).languages).toBeUndefined();
+    expect(() => loadConfig({ env: { LANGUAGES: "auto:0" } })).toThrow("LANGUAGES: auto:N takes N from 1 to 50");
+    expect(() => loadConfig({ env: { LANGUAGES: "english!" } })).toThrow('LANGUAGES: "english!" is not auto:N, off, or a list');
+  });
+
   it("counts by event time with five minutes of lateness unless told otherwise", () => {
     expect(loadConfig({}).eventTime).toEqual({ allowedLatenessMs: 300_000 });
     expect(loadConfig({ argv: ["--allowed-lateness", "30s"] }).eventTime).toEqual({ allowedLatenessMs: 30_000 });

@@ -16,6 +16,26 @@ afterEach(async () => {
 
 const line = (tag: string, acct: string): string => `${JSON.stringify({ tags: [tag], acct })}\n`;
 
+describe("languages over the wire", () => {
+  it("serves each kept language's top on /api/top?lang=, lists them in the snapshot, and refuses the others", async () => {
+    harness = await startHarness({ languages: { kind: "auto", busiest: 2 } });
+    const h = harness;
+    const post = (tags: string[], lang?: string): string => `${JSON.stringify({ tags, acct: "a@x", ...(lang !== undefined && { lang }) })}\n`;
+    await h.sendLines(post(["bahn"], "de") + post(["bahn", "kaffee"], "de") + post(["coffee"], "en") + post(["ohne"]) + post(["ohne"]) + post(["ohne"]));
+    h.aggregator.tick();
+    const get = async (query: string): Promise<{ status: number; body: unknown }> => {
+      const response = await fetch(`${h.httpUrl}/api/top?${query}`);
+      return { status: response.status, body: await response.json() };
+    };
+    expect(h.aggregator.latest().snapshot.languages).toEqual(["und", "de"]);
+    expect((await get("lang=de")).body).toMatchObject({ window: "15m", lang: "de", top: [{ tag: "bahn", count: 2, rank: 1 }, { tag: "kaffee", count: 1, rank: 2 }] });
+    // und overtook en at its second post and is counted from then on.
+    expect((await get("lang=und&window=complete")).body).toMatchObject({ lang: "und", top: [{ tag: "ohne", count: 2 }] });
+    expect(await get("lang=en")).toEqual({ status: 404, body: { error: 'language "en" is not kept; kept: und, de (LANGUAGES)' } });
+    expect(await get("lang=de&by=trend")).toEqual({ status: 400, body: { error: "lang ranks by posts only: drop by or use by=posts" } });
+  });
+});
+
 describe("trend over the wire", () => {
   it("ranks the burst first by trend, demotes the spam by accounts, and shows both by posts", async () => {
     let now = T0;

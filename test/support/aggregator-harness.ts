@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly heartbeatMs?: number;
   readonly wsMaxBufferedBytes?: number;
   readonly title?: string;
+  /** Keep tops of these languages (default: none). */
+  readonly languages?: { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
   /** Count by event time with this lateness (default: arrival time). */
   readonly eventTime?: { readonly allowedLatenessMs: number };
   /** Score trends with these settings (default: accounts only, no trend). */
@@ -66,6 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       title: options.title,
       ...(options.trend !== undefined && { trend: options.trend }),
       ...(options.eventTime !== undefined && { eventTime: options.eventTime }),
+      ...(options.languages !== undefined && { languages: options.languages }),
     },
     log: options.log ?? silentLogger,
     autoTick: options.autoTick ?? false,

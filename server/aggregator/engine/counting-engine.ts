@@ -356,6 +356,21 @@ export class CountingEngine {
     this.#lateAdds = [];
   }
 
+  /**
+   * Counts one post in interval `epoch` as another engine decided it (the per-language engines
+   * follow the main one's event-time decision): the open interval, a closed one still held, or
+   * COMPLETE_ONLY_EPOCH.
+   */
+  ingestInto(tags: readonly string[], epoch: number): void {
+    if (epoch >= this.openEpoch) {
+      this.ingest(tags);
+      return;
+    }
+    this.#lines++;
+    this.#tags += tags.length;
+    this.#lateAdds.push({ epoch, ids: tags.map((tag) => this.#interner.intern(tag)) });
+  }
+
   /** Counts `acct` as an author of `tags` in the open interval, without counting a post (tags an edit added). */
   addAuthor(tags: readonly string[], acct: string): void {
     this.#accounts?.add(tags, acct, this.openEpoch);

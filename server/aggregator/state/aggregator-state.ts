@@ -11,6 +11,7 @@ import { COMPLETE_WINDOW, formatDuration } from "../../../shared/duration.ts";
 import type { ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
+import { LanguageTops, type LanguageChoice } from "../engine/language-tops.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
@@ -49,6 +50,8 @@ export interface AggregatorParts {
   readonly posts: PostLedger;
   readonly history: TagHistory;
   readonly stats: IntakeStats;
+  /** The per-language tops, when languages are kept (not checkpointed: they start afresh). */
+  readonly languages?: LanguageTops | undefined;
 }
 
 export interface PartsOptions {
@@ -56,14 +59,22 @@ export interface PartsOptions {
   readonly postMemory: ExpiringMapLimits;
   /** The ledger's clock: post ages are wall time, so they keep running across a restart. */
   readonly clock: () => number;
+  /** Which languages get tops of their own (LANGUAGES); none without it. */
+  readonly languages?: LanguageChoice | undefined;
 }
 
 /** Fresh parts, or parts restored from `saved`; throws when `saved` does not fit the options. */
 export function buildParts(options: PartsOptions, now: number, saved?: AggregatorState): AggregatorParts {
   const engine = saved === undefined ? new CountingEngine({ ...options.engine, now }) : CountingEngine.restore(saved.engine, options.engine);
+  const { windows, topN, capacity } = options.engine;
+  const languages =
+    options.languages === undefined
+      ? undefined
+      : new LanguageTops({ windows, topN, capacity: capacity ?? 1_000_000, choice: options.languages }, engine.latest.at, engine.latest.epoch);
   const parts = {
     engine,
-    posts: new PostLedger(engine, options.postMemory, options.clock),
+    languages,
+    posts: new PostLedger(engine, options.postMemory, options.clock, languages),
     history: new TagHistory(engine.windowNames, HISTORY_TICKS),
     stats: new IntakeStats(),
   };

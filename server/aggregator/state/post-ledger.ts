@@ -17,6 +17,7 @@
 import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-map.ts";
 import type { PostMeta } from "../../../shared/line-protocol.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
+import type { LanguageTops } from "../engine/language-tops.ts";
 
 export interface PostLedgerStats {
   /** Posts remembered now. */
@@ -43,6 +44,8 @@ export interface PostLedgerState {
   readonly epochs: Float64Array;
   /** Each post's author, or null (absent in states saved before authors were kept). */
   readonly accts?: ReadonlyArray<string | null>;
+  /** Each post's language, or null. */
+  readonly langs?: ReadonlyArray<string | null>;
   readonly repeated: number;
   readonly edits: number;
   readonly deletes: number;
@@ -55,6 +58,8 @@ interface HeldPost {
   epochs: number[];
   /** The post's author, when its line carried one. */
   acct?: string | undefined;
+  /** The post's language, when its line carried one (the per-language tops take edits and deletions back from it). */
+  lang?: string | undefined;
 }
 
 export class PostLedger {
@@ -66,8 +71,11 @@ export class PostLedger {
   #deletes = 0;
   #unknown = 0;
 
-  constructor(engine: CountingEngine, limits: ExpiringMapLimits, clock: () => number) {
+  readonly #languages: LanguageTops | undefined;
+
+  constructor(engine: CountingEngine, limits: ExpiringMapLimits, clock: () => number, languages?: LanguageTops) {
     this.#engine = engine;
+    this.#languages = languages;
     this.#posts = new ExpiringMap(limits);
     this.#clock = clock;
   }
@@ -76,10 +84,11 @@ export class PostLedger {
   post(tags: readonly string[], meta: PostMeta): void {
     const now = this.#clock();
     const epoch = this.#engine.ingestPost(tags, { acct: meta.acct, ts: meta.ts, arrival: now });
+    this.#languages?.post(meta.lang, tags, epoch);
     if (meta.id === undefined) return;
     let held = this.#posts.get(meta.id, now);
     if (held === undefined) {
-      held = { tags: [], epochs: [], acct: meta.acct };
+      held = { tags: [], epochs: [], acct: meta.acct, lang: meta.lang };
       this.#posts.set(meta.id, held, now);
     } else {
       this.#repeated++;
@@ -96,7 +105,7 @@ export class PostLedger {
     }
     const added = [...tags];
     const kept: HeldPost = { tags: [], epochs: [] };
-    const removed: HeldPost = { tags: [], epochs: [], acct: held.acct };
+    const removed: HeldPost = { tags: [], epochs: [], acct: held.acct, lang: held.lang };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -110,6 +119,7 @@ export class PostLedger {
     if (added.length > 0) {
       this.#engine.ingest(added);
       if (held.acct !== undefined) this.#engine.addAuthor(added, held.acct);
+      this.#languages?.add(held.lang, added, this.#engine.openEpoch);
       this.#add(held, added);
     }
     this.#edits++;
@@ -139,9 +149,11 @@ export class PostLedger {
     const tags: string[] = [];
     const epochs: number[] = [];
     const accts: Array<string | null> = [];
+    const langs: Array<string | null> = [];
     entries.forEach(({ key, value, since: at }, index) => {
       ids.push(key);
       accts.push(value.acct ?? null);
+      langs.push(value.lang ?? null);
       since[index] = at;
       lengths[index] = value.tags.length;
       for (const tag of value.tags) tags.push(tag);
@@ -154,6 +166,7 @@ export class PostLedger {
       tags,
       epochs: Float64Array.from(epochs),
       accts,
+      langs,
       repeated: this.#repeated,
       edits: this.#edits,
       deletes: this.#deletes,
@@ -173,6 +186,7 @@ export class PostLedger {
         tags: state.tags.slice(offset, end),
         epochs: Array.from(state.epochs.subarray(offset, end)),
         acct: state.accts?.[index] ?? undefined,
+        lang: state.langs?.[index] ?? undefined,
       };
       offset = end;
       return { key, value, since: state.since[index] as number };
@@ -200,6 +214,9 @@ export class PostLedger {
       if (tags === undefined) byEpoch.set(epoch, [tag]);
       else tags.push(tag);
     });
-    for (const [epoch, tags] of byEpoch) this.#engine.retract(tags, epoch, post.acct);
+    for (const [epoch, tags] of byEpoch) {
+      this.#engine.retract(tags, epoch, post.acct);
+      this.#languages?.retract(post.lang, tags, epoch);
+    }
   }
 }

@@ -22,6 +22,7 @@ export function buildSnapshot(
   settings: SnapshotSettings,
   history: TagHistory,
   ingest?: IngestReport,
+  languages?: readonly string[],
 ): Snapshot {
   return {
     type: "snapshot",
@@ -49,6 +50,7 @@ export function buildSnapshot(
       ...(tick.counters.future !== undefined && { future: tick.counters.future }),
     },
     ...(ingest !== undefined && { ingest }),
+    ...(languages !== undefined && { languages: [...languages] }),
     startedAt: new Date(settings.startedAt).toISOString(),
   };
 }

@@ -12,7 +12,7 @@ export const MAX_TOP_N = 1000;
 export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
   const defaultN = feed.hello().topN;
 
-  app.get<{ Querystring: { window?: string; n: number; by: RankBy } }>(
+  app.get<{ Querystring: { window?: string; n: number; by: RankBy; lang?: string } }>(
     "/api/top",
     {
       schema: {
@@ -23,13 +23,23 @@ export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
             window: { type: "string", minLength: 1, maxLength: 64 },
             n: { type: "integer", minimum: 1, maximum: MAX_TOP_N, default: defaultN },
             by: { type: "string", enum: rankBySchema.options, default: "posts" },
+            lang: { type: "string", minLength: 1, maxLength: 35 },
           },
         },
       },
     },
     async (request, reply) => {
       const window = request.query.window ?? feed.windows[0] ?? "";
-      const top = feed.top(window, request.query.n, request.query.by);
+      const { lang, by } = request.query;
+      if (lang !== undefined && !feed.windows.includes(window)) {
+        return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
+      }
+      if (lang !== undefined && by !== "posts") return reply.code(400).send({ error: "lang ranks by posts only: drop by or use by=posts" });
+      const top = feed.top(window, request.query.n, by, lang?.toLowerCase());
+      if (top === undefined && lang !== undefined) {
+        const kept = feed.languages?.() ?? [];
+        return reply.code(404).send({ error: `language "${lang}" is not kept; kept: ${kept.length === 0 ? "none" : kept.join(", ")} (LANGUAGES)` });
+      }
       if (top === undefined) {
         return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
       }
