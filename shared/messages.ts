@@ -201,6 +201,8 @@ export const tagCountsResponseSchema = z.object({
    * baseline's expectation (absent while the baseline has no whole slot yet).
    */
   trend: z.object({ score: z.number().nonnegative(), observed: count, expected: z.number().nonnegative().optional() }).optional(),
+  /** Per kept language where the tag has posts: its posts in every window (servers that keep languages). */
+  languages: z.record(z.string(), z.record(z.string(), count)).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

@@ -169,6 +169,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
         ...(accounts !== undefined && { accounts }),
         ...(accountsEstimated && { accountErrors }),
         ...trendFields(engine.trendOf(name)),
+        ...(languages !== undefined && { languages: languages.countsOf(name) }),
       };
     },
     setTriggerInterval(ms: number): string | undefined {

@@ -33,6 +33,7 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
       clock: () => now,
       staticDir: DIST_WEB,
       trend: { windowMs: 10 * SECOND, baselineMs: 30 * SECOND, threshold: 3, halfLifeMs: 20 * SECOND },
+      languages: { kind: "list", codes: ["de", "ja"] },
     });
     // An ingestor that stays connected names the servers the posts come from.
     announcer = net.createConnection(harness.aggregator.intake.port, "127.0.0.1");
@@ -48,7 +49,8 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
     for (let i = 0; i < 6; i++) await step();
     const burst = Array.from({ length: 6 }, (_, i) => line("eclipse", `b${i}@y`)).join("");
     await step(burst);
-    await step(burst);
+    const german = `${JSON.stringify({ tags: ["bahnstreik", "kaffee"], acct: "d@de", lang: "de" })}\n${JSON.stringify({ tags: ["bahnstreik"], acct: "e@de", lang: "de" })}\n`;
+    await step(burst + german);
   });
 
   afterAll(async () => {
@@ -79,7 +81,30 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
       ["megadeals", "160", "1"],
       ["photography", "32", "4"],
       ["eclipse", "12", "6"],
+      ["bahnstreik", "2", "2"],
+      ["kaffee", "1", "1"],
     ]);
+  });
+
+  it("shows one language's top on the wall with lang=, and in the dashboard's language selector", async () => {
+    const page = await session.open(`${harness.httpUrl}/wall?lang=de&window=1m`, { viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
+    await page.locator('[data-testid="ranked-bars"] li[data-tag="kaffee"]').waitFor(PAGE_WAIT);
+    expect(await page.getByTestId("wall-window").textContent()).toBe("Top 20 · last 1 minute · posts in German");
+    const wallRows = await page.locator('[data-testid="top-table"] tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute("data-tag"), row.getAttribute("data-count")]));
+    expect(wallRows).toEqual([
+      ["bahnstreik", "2"],
+      ["kaffee", "1"],
+    ]);
+
+    await page.goto(`${harness.httpUrl}/?window=1m`);
+    await page.getByTestId("language-selector").waitFor(PAGE_WAIT);
+    expect(await page.getByTestId("language-selector").locator("option").allTextContents()).toEqual(["All languages", "German (de)", "Japanese (ja)"]);
+    await page.getByTestId("language-selector").selectOption("de");
+    const order = (): Promise<Array<string | null>> =>
+      page.locator('[data-testid="top-table"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-tag")));
+    await expect.poll(order).toEqual(["bahnstreik", "kaffee"]);
+    await page.getByTestId("language-selector").selectOption("");
+    await expect.poll(order).toEqual(["megadeals", "photography", "eclipse", "bahnstreik", "kaffee"]);
   });
 
   it("switches the dashboard's ranking and shows a tag's detail with links to its servers", async () => {
@@ -87,9 +112,9 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
     await page.locator('[data-testid="top-table"] tbody tr[data-tag="megadeals"]').waitFor(PAGE_WAIT);
     const order = (): Promise<Array<string | null>> =>
       page.locator('[data-testid="top-table"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-tag")));
-    expect(await order()).toEqual(["megadeals", "photography", "eclipse"]);
+    expect(await order()).toEqual(["megadeals", "photography", "eclipse", "bahnstreik", "kaffee"]);
     await page.locator('[data-testid="rank-by-selector"] button[data-by="accounts"]').click();
-    await expect.poll(order).toEqual(["eclipse", "photography", "megadeals"]);
+    await expect.poll(order).toEqual(["eclipse", "photography", "bahnstreik", "kaffee", "megadeals"]);
     await page.locator('[data-testid="rank-by-selector"] button[data-by="trend"]').click();
     await expect.poll(order).toEqual(["eclipse"]);
 
@@ -109,6 +134,8 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
       ["since start", "12", "6"],
     ]);
     expect(await page.getByTestId("tag-detail-trend").textContent()).toBe("Trend score 25: 6 accounts in the last 10 seconds, usually 1.");
+    // eclipse has no language here: none of the kept ones.
+    expect(await page.getByTestId("tag-detail-languages").textContent()).toBe("Posts by language (since start): in none of the languages kept");
     const links = await page.locator('[data-testid="tag-detail-links"] a').evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(links).toEqual(["https://chaos.example/tags/eclipse", "https://mastodon.example/tags/eclipse"]);
 
@@ -117,6 +144,9 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
     await page.getByTestId("tag-detail-input").press("Enter");
     await expect.poll(() => page.locator("#tag-detail-heading").textContent()).toBe("#megadeals");
     await expect.poll(() => page.locator('[data-testid="tag-detail-table"] tbody tr[data-window="1m"] td').allTextContents()).toEqual(["160", "1"]);
+    await page.getByTestId("tag-detail-input").fill("Kaffee");
+    await page.getByTestId("tag-detail-input").press("Enter");
+    await expect.poll(() => page.getByTestId("tag-detail-languages").textContent()).toBe("Posts by language (since start): German 1");
     await page.screenshot({ path: `${ARTIFACTS}trending-dashboard-1280x900.png`, fullPage: true });
   });
 });

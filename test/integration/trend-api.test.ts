@@ -31,6 +31,7 @@ describe("languages over the wire", () => {
     expect((await get("lang=de")).body).toMatchObject({ window: "15m", lang: "de", top: [{ tag: "bahn", count: 2, rank: 1 }, { tag: "kaffee", count: 1, rank: 2 }] });
     // und overtook en at its second post and is counted from then on.
     expect((await get("lang=und&window=complete")).body).toMatchObject({ lang: "und", top: [{ tag: "ohne", count: 2 }] });
+    expect(await (await fetch(`${h.httpUrl}/api/tags/bahn`)).json()).toMatchObject({ languages: { de: { "15m": 2, complete: 2 } } });
     expect(await get("lang=en")).toEqual({ status: 404, body: { error: 'language "en" is not kept; kept: und, de (LANGUAGES)' } });
     expect(await get("lang=de&by=trend")).toEqual({ status: 400, body: { error: "lang ranks by posts only: drop by or use by=posts" } });
   });

@@ -104,6 +104,16 @@ export class LanguageTops {
     return this.#followed.get(languageKey(lang))?.engine.top(window, n);
   }
 
+  /** The tag's posts in every window, per kept language where it has any, busiest language first. */
+  countsOf(tag: string): Record<string, Record<string, number>> {
+    const counts: Record<string, Record<string, number>> = {};
+    for (const lang of this.languages) {
+      const windows = this.#followed.get(lang)?.engine.countsOf(tag) ?? {};
+      if (Object.values(windows).some((n) => n > 0)) counts[lang] = windows;
+    }
+    return counts;
+  }
+
   #local(followed: Followed, epoch: number): number {
     const local = epoch - followed.offset;
     return local >= 1 ? local : COMPLETE_ONLY_EPOCH;

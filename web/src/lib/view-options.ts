@@ -27,6 +27,8 @@ export interface ViewOptions {
   readonly window: string | undefined;
   /** What to rank by: posts (default), accounts or trend. */
   readonly by: RankBy;
+  /** A language whose posts alone are ranked (BCP 47, lower case), or undefined for all. */
+  readonly lang: string | undefined;
   readonly n: number | undefined;
   readonly theme: ThemePreference;
   readonly title: string | undefined;
@@ -86,7 +88,18 @@ export function readViewOptions(location: { readonly pathname: string; readonly 
     else notices.push(`by “${byText}” is not posts, accounts or trend: ranking by posts.`);
   }
 
-  return { wall, window: text("window"), by, n, theme, title, hide, notices };
+  const langText = text("lang");
+  let lang: string | undefined;
+  if (langText !== undefined) {
+    if (/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(langText)) lang = langText.toLowerCase();
+    else notices.push(`lang “${langText}” is not a language code such as de or pt-br: showing all languages.`);
+  }
+  if (lang !== undefined && by !== "posts") {
+    notices.push(`a language is ranked by posts only: showing ${lang} by posts.`);
+    by = "posts";
+  }
+
+  return { wall, window: text("window"), by, lang, n, theme, title, hide, notices };
 }
 
 export interface ServerFacts {
