@@ -41,6 +41,8 @@ export class SlidingWindow implements CountWindow {
     this.#oldest = Math.max(this.#oldest, log.start);
     while (this.#oldest < log.end && log.closedAtOf(this.#oldest) <= horizon) {
       this.#rows.subtract(log.bucket(this.#oldest), this.column, log.keep);
+      const late = log.lateOf(log.epochOf(this.#oldest));
+      if (late !== undefined) this.#rows.subtract(late, this.column, log.keep);
       this.#oldest++;
     }
   }
@@ -72,10 +74,18 @@ export class SlidingWindow implements CountWindow {
     return number === -1 ? undefined : this.#log.bucket(number);
   }
 
-  /** Buckets currently inside the window, oldest first (views into the log). */
+  /** Buckets currently inside the window, oldest first (views into the log; a bucket with late entries is a copy holding them too). */
   get buckets(): ClosedBucket[] {
     const buckets: ClosedBucket[] = [];
-    for (let number = this.#oldest; number < this.#log.end; number++) buckets.push(this.#log.bucket(number));
+    for (let number = this.#oldest; number < this.#log.end; number++) {
+      const bucket = this.#log.bucket(number);
+      const late = this.#log.lateOf(bucket.epoch);
+      buckets.push(
+        late === undefined
+          ? bucket
+          : { ...bucket, ids: Uint32Array.from([...bucket.ids, ...late.ids]), deltas: Int32Array.from([...bucket.deltas, ...late.deltas]) },
+      );
+    }
     return buckets;
   }
 }
