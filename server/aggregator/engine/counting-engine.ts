@@ -14,7 +14,7 @@ import { BucketLog } from "./bucket-log.ts";
 import { TrendScores, type TrendOptions, type TrendScoresState } from "./trend-scores.ts";
 import { CompleteWindow } from "./complete-window.ts";
 import { capturedArraysIn, capturedSlices, type Capture, type CapturedArray, type Captured } from "./captured-arrays.ts";
-import type { ClosedBucket } from "./count-bucket.ts";
+import { withLateEntries, type ClosedBucket } from "./count-bucket.ts";
 import { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
 import { copyBucket, ENGINE_STATE_VERSION, type EngineState, type WindowState } from "./engine-state.ts";
@@ -204,7 +204,7 @@ export class CountingEngine {
         // Entries a late post added after the bucket closed: few, copied now beside the bucket's own.
         const late = log.lateOf(epoch);
         if (late !== undefined) {
-          buckets.push({ epoch, closedAt, ids: Uint32Array.from([...ids, ...late.ids]), deltas: Int32Array.from([...deltas, ...late.deltas]) });
+          buckets.push(withLateEntries({ epoch, closedAt, ids, deltas }, late));
           continue;
         }
         buckets.push({

@@ -13,7 +13,7 @@
  */
 import { formatDuration } from "../../../shared/duration.ts";
 import type { BucketLog } from "./bucket-log.ts";
-import type { ClosedBucket } from "./count-bucket.ts";
+import { withLateEntries, type ClosedBucket } from "./count-bucket.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
 
@@ -74,17 +74,13 @@ export class SlidingWindow implements CountWindow {
     return number === -1 ? undefined : this.#log.bucket(number);
   }
 
-  /** Buckets currently inside the window, oldest first (views into the log; a bucket with late entries is a copy holding them too). */
+  /** Buckets currently inside the window, oldest first (views into the log; a bucket with late entries is a copy holding them too, see `withLateEntries`). */
   get buckets(): ClosedBucket[] {
     const buckets: ClosedBucket[] = [];
     for (let number = this.#oldest; number < this.#log.end; number++) {
       const bucket = this.#log.bucket(number);
       const late = this.#log.lateOf(bucket.epoch);
-      buckets.push(
-        late === undefined
-          ? bucket
-          : { ...bucket, ids: Uint32Array.from([...bucket.ids, ...late.ids]), deltas: Int32Array.from([...bucket.deltas, ...late.deltas]) },
-      );
+      buckets.push(late === undefined ? bucket : withLateEntries(bucket, late));
     }
     return buckets;
   }
