@@ -63,6 +63,10 @@ export interface AccountCountsState {
   /** Per tag with a lasting error: its errors and the epoch each lasts until. */
   readonly errors: ReadonlyArray<readonly [tag: string, errors: readonly number[], until: readonly number[]]>;
   readonly forgotten: number;
+  /** Retractions (edits, deletions) waiting for the next tick: pair key (tag, newline, account) and epoch. */
+  readonly retractions?: ReadonlyArray<readonly [key: string, epoch: number]>;
+  /** Keys of the pairs changed since the last tick: the next tick counts them in the baseline's slot. */
+  readonly touched?: readonly string[];
 }
 
 /** Most windows (bits of a pair's mask). */
@@ -258,6 +262,8 @@ export class AccountCounts {
       lengths: this.#columns.map((c) => c.lengthMs),
       errors,
       forgotten: this.#forgotten,
+      retractions: this.#retractions.map(({ key, epoch }) => [key, epoch] as const),
+      touched: this.#touched.map((pair) => pair.key),
     };
   }
 
@@ -282,6 +288,11 @@ export class AccountCounts {
     }
     for (const [tag, errors, until] of state.errors) this.#errors.set(this.#idOf(tag), { errors: [...errors], until: [...until] });
     this.#forgotten = state.forgotten;
+    this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ key, epoch }));
+    for (const key of state.touched ?? []) {
+      const pair = this.#pairs.get(key);
+      if (pair !== undefined) this.#touch(pair);
+    }
     for (const tracker of this.#trackers) tracker.invalidate();
     this.#trackers.forEach((tracker, c) => {
       tracker.update(this.view(c), [], this.#names.length, this.#byName);

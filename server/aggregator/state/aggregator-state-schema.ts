@@ -44,6 +44,8 @@ const accounts = z
     lengths: z.array(extended),
     errors: z.array(z.tuple([z.string(), z.array(count), z.array(extended)])),
     forgotten: count,
+    retractions: z.array(z.tuple([z.string(), count])).optional(),
+    touched: z.array(z.string()).optional(),
   })
   .refine((a) => a.epochs.length === a.closedAt.length, "account epochs and close times differ in length");
 
