@@ -30,14 +30,32 @@ export const topEntrySchema = z.object({
    * `HISTORY_TICKS` values); `/api/top` leaves it out.
    */
   history: z.array(count).optional(),
+  /**
+   * Distinct accounts that used the tag in this window (JSON lines with `acct`; plain lines carry
+   * no author and count as posts only). Absent from servers that do not count accounts.
+   */
+  accounts: count.optional(),
+  /** Present only past the account capacity: the true number of accounts is at most this much higher. */
+  accountsError: count.optional(),
+  /** The tag's trend score (its best, decayed; 0 without one), on servers that score trends. */
+  score: z.number().nonnegative().optional(),
+  /** In trend rankings: distinct accounts in the trend window, and how many its baseline expects. */
+  observed: count.optional(),
+  expected: z.number().nonnegative().optional(),
 });
 export type TopEntry = z.infer<typeof topEntrySchema>;
 
 export const windowTopSchema = z.object({
   /** Canonical window name, as listed in `hello.windows`: "15m", "1h", "complete". */
   window: z.string(),
+  /** By posts: count descending, then tag. */
   top: z.array(topEntrySchema),
+  /** By distinct accounts, then tag; absent from servers that do not count accounts. */
+  byAccounts: z.array(topEntrySchema).optional(),
+  /** By trend score, then tag (the same tags in every window; counts are the window's); absent without a trend. */
+  byTrend: z.array(topEntrySchema).optional(),
 });
+export type WindowTop = z.infer<typeof windowTopSchema>;
 
 /**
  * What an ingestor reports about itself (the line protocol's `stats` op), and, summed over the
@@ -89,6 +107,16 @@ export const statsSchema = z.object({
   rejected: count,
   /** Ingest connections open right now. */
   ingestors: count,
+  /** Posts counted without an author (plain lines, JSON lines without `acct`): in post counts, not in account counts. */
+  noAccount: count.optional(),
+  /**
+   * With event time (TIME=event): posts older than the watermark (counted in `complete` only),
+   * posts older than some sliding window's start (not counted there), and posts dated in the
+   * future (counted at their arrival).
+   */
+  late: count.optional(),
+  beforeWindow: count.optional(),
+  future: count.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -111,6 +139,10 @@ export const helloSchema = z.object({
   startedAt,
   /** The display title the operator configured (`TITLE`); a screen's URL may override it. */
   title: z.string().optional(),
+  /** The trend's settings, on servers that score trends: windows as durations ("1h", "1d"). */
+  trend: z
+    .object({ window: z.string(), baseline: z.string(), threshold: count, halfLife: z.string() })
+    .optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -131,6 +163,11 @@ export const snapshotSchema = z.object({
    * not in it: `stats` holds only counts, which screens list by key.
    */
   ingest: ingestReportSchema.optional(),
+  /**
+   * The languages with tops of their own (BCP 47 codes, `und` for posts without one), busiest
+   * first under LANGUAGES=auto:N; `/api/top?lang=` serves them. Absent when none are kept.
+   */
+  languages: z.array(z.string()).optional(),
   startedAt,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -138,16 +175,23 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 export const serverMessageSchema = z.discriminatedUnion("type", [helloSchema, snapshotSchema]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
+/** What `/api/top?by=` and the screens' `by` rank by. */
+export const rankBySchema = z.enum(["posts", "accounts", "trend"]);
+export type RankBy = z.infer<typeof rankBySchema>;
+
 /** Most entries one `/api/top` request may ask for. */
 export const MAX_TOP_N = 1000;
 
 /**
- * `GET /api/top?window=15m&n=20` query: a query string is text, so `n` is read as a number. Unknown
- * parameters are refused rather than ignored. Without `n`, the server's `TOP_N`.
+ * `GET /api/top?window=15m&n=20&by=accounts&lang=de` query: a query string is text, so `n` is read
+ * as a number. Unknown parameters are refused rather than ignored. Without `n`, the server's
+ * `TOP_N`; without `by`, posts; `lang` picks one kept language's top (ranked by posts only).
  */
 export const topQuerySchema = z.strictObject({
   window: z.string().min(1).max(64).optional(),
   n: z.coerce.number().int().min(1).max(MAX_TOP_N).optional(),
+  by: rankBySchema.default("posts"),
+  lang: z.string().min(1).max(35).optional(),
 });
 export type TopQuery = z.infer<typeof topQuerySchema>;
 
@@ -160,6 +204,9 @@ export type TagParams = z.infer<typeof tagParamsSchema>;
 /** `GET /api/top` response body. */
 export const topResponseSchema = z.object({
   window: z.string(),
+  by: rankBySchema.optional(),
+  /** The language the top is of, when one was asked for. */
+  lang: z.string().optional(),
   epoch: z.number().int().nonnegative(),
   at: z.string(),
   top: z.array(topEntrySchema),
@@ -172,6 +219,17 @@ export const tagCountsResponseSchema = z.object({
   windows: z.record(z.string(), count),
   /** Present only when some count is an estimate: per window, how far it may be from the truth. */
   errors: z.record(z.string(), count).optional(),
+  /** Distinct accounts in every window, when the server counts accounts. */
+  accounts: z.record(z.string(), count).optional(),
+  /** Present only past the account capacity: per window, how many accounts may be missing. */
+  accountErrors: z.record(z.string(), count).optional(),
+  /**
+   * On servers that score trends: the decayed best score, accounts in the trend window, and the
+   * baseline's expectation (absent while the baseline has no whole slot yet).
+   */
+  trend: z.object({ score: z.number().nonnegative(), observed: count, expected: z.number().nonnegative().optional() }).optional(),
+  /** Per kept language where the tag has posts: its posts in every window (servers that keep languages). */
+  languages: z.record(z.string(), z.record(z.string(), count)).optional(),
 });
 export type TagCountsResponse = z.infer<typeof tagCountsResponseSchema>;
 

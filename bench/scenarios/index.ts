@@ -7,5 +7,6 @@ import { fanOut } from "./fan-out.ts";
 import { boundedMemory } from "./bounded-memory.ts";
 import { startUp } from "./start-up.ts";
 import { checkpointCost } from "./checkpoint-cost.ts";
+import { baselineMemory } from "./baseline-memory.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost, baselineMemory];

@@ -6,16 +6,26 @@
  */
 import { formatDuration } from "../../shared/duration.ts";
 import { normaliseHashtag } from "../../shared/hashtag.ts";
-import { triggerBoundsProblem, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
+import { triggerBoundsProblem, type RankBy, type TagCountsResponse, type TopResponse } from "../../shared/messages.ts";
 import { CheckpointHealth } from "./checkpoint/checkpoint-health.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_POST_MEMORY, DEFAULT_POST_MEMORY_BYTES } from "../config/ingest-settings.ts";
+
+function trendFields(trend: TagTrend | undefined): Pick<TagCountsResponse, "trend"> {
+  if (trend === undefined) return {};
+  const round = (x: number): number => Math.round(x * 100) / 100;
+  return { trend: { score: round(trend.score), observed: trend.observed, ...(trend.expected !== undefined && { expected: round(trend.expected) }) } };
+}
+
+/** (tag, account) pairs held when the config does not say (ACCOUNT_CAPACITY's default). */
+const DEFAULT_ACCOUNT_CAPACITY = 500_000;
 import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
 import { buildParts, startCapture, triggerInForce, windowNames, type PartsOptions, type SavedSettings } from "./state/aggregator-state.ts";
 import { openState, startCheckpoints } from "./checkpoint/checkpointing.ts";
+import type { TagTrend } from "./engine/counting-engine.ts";
 import type { EngineCounters } from "./engine/tick-result.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
 import type { IntakeStats } from "./state/intake-stats.ts";
@@ -42,7 +52,7 @@ export interface Aggregator extends SnapshotSource {
 
 export interface AggregatorOptions {
   readonly config: Pick<Config, "ingest" | "triggerMs" | "windows" | "topN"> &
-    Partial<Pick<Config, "postMemory" | "postMemoryBytes" | "capacity" | "title" | "checkpoint">>;
+    Partial<Pick<Config, "postMemory" | "postMemoryBytes" | "capacity" | "accountCapacity" | "trend" | "eventTime" | "languages" | "title" | "checkpoint">>;
   readonly log: Logger;
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
@@ -52,16 +62,23 @@ export interface AggregatorOptions {
 export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
   const startedAt = clock();
   const partsOptions: PartsOptions = {
-    engine: { windows: config.windows, topN: config.topN, ...(config.capacity !== undefined && { capacity: config.capacity }) },
+    engine: {
+      windows: config.windows,
+      topN: config.topN,
+      ...(config.capacity !== undefined && { capacity: config.capacity }),
+      accounts: { capacity: config.accountCapacity ?? DEFAULT_ACCOUNT_CAPACITY, ...(config.trend !== undefined && { trend: config.trend }) },
+      ...(config.eventTime !== undefined && { eventTime: config.eventTime }),
+    },
     postMemory: { ...(config.postMemory ?? DEFAULT_POST_MEMORY), maxBytes: config.postMemoryBytes ?? DEFAULT_POST_MEMORY_BYTES },
     clock,
+    languages: config.languages,
   };
   const windows = windowNames(config.windows);
   const { parts, saved } =
     config.checkpoint === undefined
       ? { parts: buildParts(partsOptions, startedAt), saved: undefined }
       : await openState(config.checkpoint.dir, partsOptions, { windows, capacity: config.capacity }, log);
-  const { engine, stats, posts, history } = parts;
+  const { engine, stats, posts, history, languages } = parts;
   const reports = new IngestReports();
   const metrics = new AggregatorMetrics(
     { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
@@ -76,6 +93,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     windows: engine.windowNames,
     title: config.title,
     startedAt,
+    trend: config.trend,
   };
   const listeners = new Set<(frame: string) => void>();
   const broadcast = (frame: string): void => {
@@ -83,7 +101,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   };
 
   const publish = (): PublishedSnapshot => {
-    const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total());
+    const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total(), languages?.languages);
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
@@ -91,7 +109,9 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   const tick = (now: number): PublishedSnapshot => {
     const started = performance.now();
     const result = engine.tick(now);
-    history.record(result.windows, (tag) => engine.countsOf(tag));
+    languages?.tick(now, result.epoch);
+    const ranked = result.windows.flatMap((w) => [w, { window: w.window, top: w.byAccounts ?? [] }, { window: w.window, top: w.byTrend ?? [] }]);
+    history.record(ranked, (tag) => engine.countsOf(tag));
     latest = publish();
     metrics.observeTick((performance.now() - started) / 1000);
     broadcast(latest.json);
@@ -133,15 +153,27 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    top(window: string, n: number): TopResponse | undefined {
-      const top = engine.top(window, n);
-      return top && { window, epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
+    top(window: string, n: number, by: RankBy = "posts", lang?: string): TopResponse | undefined {
+      const top = lang === undefined ? engine.top(window, n, by) : languages?.top(lang, window, n, by);
+      return top && { window, by, ...(lang !== undefined && { lang }), epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
     },
+    languages: () => languages?.languages ?? [],
     countsOf(tag: string): TagCountsResponse {
       const name = normaliseHashtag(tag);
       const errors = engine.errorsOf(name);
       const estimated = Object.values(errors).some((e) => e > 0);
-      return { tag: name, windows: engine.countsOf(name), ...(estimated && { errors }) };
+      const accounts = engine.accountsOf(name);
+      const accountErrors = engine.accountErrorsOf(name) ?? {};
+      const accountsEstimated = Object.values(accountErrors).some((e) => e > 0);
+      return {
+        tag: name,
+        windows: engine.countsOf(name),
+        ...(estimated && { errors }),
+        ...(accounts !== undefined && { accounts }),
+        ...(accountsEstimated && { accountErrors }),
+        ...trendFields(engine.trendOf(name)),
+        ...(languages !== undefined && { languages: languages.countsOf(name) }),
+      };
     },
     setTriggerInterval(ms: number): string | undefined {
       const bounds = triggerBoundsProblem(ms);

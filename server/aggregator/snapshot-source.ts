@@ -4,7 +4,7 @@
  * and tests (or a node that relays snapshots from elsewhere) can implement it directly.
  */
 import type { CheckpointStatus } from "./checkpoint/checkpoint-health.ts";
-import type { Hello, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
+import type { Hello, RankBy, Snapshot, TagCountsResponse, TopResponse } from "../../shared/messages.ts";
 
 export interface PublishedSnapshot {
   readonly snapshot: Snapshot;
@@ -23,8 +23,13 @@ export interface SnapshotSource {
    * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.
    */
   subscribe(listener: (frame: string) => void): () => void;
-  /** The top `n` of a window as of the last tick, or undefined for an unknown window. */
-  top(window: string, n: number): TopResponse | undefined;
+  /**
+   * The top `n` of a window as of the last tick, ranked `by` posts (default), accounts or trend; of
+   * the posts in `lang` only when given (by posts). Undefined for an unknown window or a language not kept.
+   */
+  top(window: string, n: number, by?: RankBy, lang?: string): TopResponse | undefined;
+  /** The languages with tops of their own now (empty when none are kept). */
+  languages?(): readonly string[];
   countsOf(tag: string): TagCountsResponse;
   /**
    * Makes the trigger fire every `ms` from the next tick on and sends every client the new

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { COMPLETE_WINDOW, formatDuration } from "../../shared/duration.ts";
 import type { WindowSpec } from "../../shared/window-spec.ts";
-import { CONFIG_VARIABLES, FLAGS } from "./config.ts";
+import { CONFIG_VARIABLES, FLAGS, type LanguageChoice } from "./config.ts";
 import { describeMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
 
 export type ConfigCommand = "serve" | "ingest" | "demo" | "start";
@@ -59,6 +59,10 @@ function shownDefault(schema: Schema): string {
       return formatBytes(value as number);
     case "stream":
       return describeMastodonStream(value as MastodonStream);
+    case "languages": {
+      const choice = value as LanguageChoice;
+      return choice.kind === "auto" ? `auto:${choice.busiest}` : choice.codes.join(",");
+    }
     case "windows":
       return (value as WindowSpec[]).map((spec) => (spec.kind === "complete" ? COMPLETE_WINDOW : formatDuration(spec.lengthMs))).join(",");
   }
@@ -75,6 +79,7 @@ function placeholder(schema: Schema): string {
   if (format === "duration") return "<duration>";
   if (format === "bytes") return "<size>";
   if (format === "windows") return "<windows>";
+  if (format === "languages") return "<auto:N|off|codes>";
   const inner = defOf(innermost(schema));
   if (inner.entries !== undefined && Object.keys(inner.entries).length <= 3) return `<${Object.values(inner.entries).join("|")}>`;
   if (inner.type === "number") return "<n>";

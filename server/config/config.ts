@@ -16,7 +16,10 @@ import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } fr
 import { lineSocketSettings, lineSocketVariables, type LineSocketSettings } from "./line-socket-settings.ts";
 import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
-import { byteSize, checked, duration, port, positiveInt } from "./variable-types.ts";
+import { byteSize, checked, duration, port, positiveInt, wholeNumber } from "./variable-types.ts";
+
+/** LANGUAGES: a fixed list of language codes, or the N busiest languages. */
+export type LanguageChoice = { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
 
 
 export class ConfigError extends Error {
@@ -41,6 +44,12 @@ export const FLAGS = {
   windows: "WINDOWS",
   "top-n": "TOP_N",
   capacity: "ENGINE_CAPACITY",
+  "account-capacity": "ACCOUNT_CAPACITY",
+  "trend-window": "TREND_WINDOW",
+  time: "TIME",
+  languages: "LANGUAGES",
+  "allowed-lateness": "ALLOWED_LATENESS",
+  "trend-baseline": "TREND_BASELINE",
   "checkpoint-interval": "CHECKPOINT_INTERVAL",
   "state-dir": "STATE_DIR",
   "log-level": "LOG_LEVEL",
@@ -108,6 +117,37 @@ export const CONFIG_VARIABLES = {
   WINDOWS: windows.default([{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }]),
   TOP_N: positiveInt(20, 1000),
   ENGINE_CAPACITY: positiveInt(1_000_000, 100_000_000),
+  ACCOUNT_CAPACITY: positiveInt(500_000, 100_000_000),
+  // The trend (see engine/trend-scores.ts): Mastodon's score over a sliding window and a baseline of slots.
+  // Defaults differ in the demo (trendDefaults), so these are resolved with it.
+  TREND_WINDOW: duration("TREND_WINDOW", { min: 1_000, max: 7 * 86_400_000, text: "1s and 7 days" }).optional(),
+  TREND_BASELINE: duration("TREND_BASELINE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
+  TREND_THRESHOLD: wholeNumber(1, 1_000_000).default(5),
+  LANGUAGES: z
+    .string()
+    .transform((text, ctx): LanguageChoice | null => {
+      const value = text.trim().toLowerCase();
+      if (value === "off" || value === "none") return null;
+      const auto = /^auto:(\d+)$/.exec(value);
+      if (auto !== null) {
+        const busiest = Number(auto[1]);
+        if (busiest >= 1 && busiest <= 50) return { kind: "auto", busiest };
+        ctx.addIssue({ code: "custom", message: "LANGUAGES: auto:N takes N from 1 to 50" });
+        return z.NEVER;
+      }
+      const codes = value.split(",").map((code) => code.trim()).filter((code) => code !== "");
+      const bad = codes.filter((code) => !/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/.test(code));
+      if (codes.length === 0 || codes.length > 50 || bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `LANGUAGES: "${text}" is not auto:N, off, or a list of language codes such as en,de,ja,pt-br` });
+        return z.NEVER;
+      }
+      return { kind: "list", codes: [...new Set(codes)] };
+    })
+    .meta({ format: "languages" })
+    .default({ kind: "auto", busiest: 10 }),
+  TIME: z.enum(["event", "arrival"], { error: 'TIME: must be "event" or "arrival"' }).default("event"),
+  ALLOWED_LATENESS: duration("ALLOWED_LATENESS", { min: 0, max: 86_400_000, text: "0 and 1 day" }).default(300_000),
+  TREND_HALF_LIFE: duration("TREND_HALF_LIFE", { min: 1_000, max: 30 * 86_400_000, text: "1s and 30 days" }).optional(),
   // The bound on what a crash loses; below 100 ms the writes themselves would dominate.
   CHECKPOINT_INTERVAL: duration("CHECKPOINT_INTERVAL", { min: 100, max: 3_600_000, text: "100ms and 1 hour" }).default(30_000),
   STATE_DIR: z.string().default("./data"),
@@ -155,6 +195,14 @@ export interface Config extends IngestSettings {
   readonly topN: number;
   /** Most distinct tags the engine holds; counts are exact below it, estimates with error bounds past it. */
   readonly capacity: number;
+  /** Most (tag, account) pairs held for distinct-account counts; exact below it, undercounts with a bound past it. */
+  readonly accountCapacity: number;
+  /** Which languages get tops of their own (LANGUAGES), or undefined for none. */
+  readonly languages: LanguageChoice | undefined;
+  /** Event time with a watermark `allowedLatenessMs` behind the newest post (TIME=event), or undefined (TIME=arrival). */
+  readonly eventTime: { readonly allowedLatenessMs: number } | undefined;
+  /** The trend score's windows and parameters (engine/trend-scores.ts). */
+  readonly trend: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
   /** Where the aggregator's checkpoint lives and how often it is written. */
   readonly checkpoint: { readonly dir: string; readonly intervalMs: number };
   /** The display title of the wall and the dashboard; unset, they say "Trending hashtags". */
@@ -211,6 +259,17 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
     const trigger = merged.TRIGGER_INTERVAL ?? formatDuration(values.TRIGGER_INTERVAL);
     for (const lengthMs of windowsShorterThan(values.TRIGGER_INTERVAL, values.WINDOWS)) {
       problems.push(`${label("WINDOWS")}: a sliding window (${given(lengthMs)}) cannot be shorter than ${label("TRIGGER_INTERVAL")} (${trigger})`);
+    }
+  }
+  if (valid("TRIGGER_INTERVAL", "TREND_WINDOW", "TREND_BASELINE", "DEMO")) {
+    const { TRIGGER_INTERVAL } = values;
+    const { windowMs: TREND_WINDOW, baselineMs: TREND_BASELINE } = trendSettings(values, values.DEMO || !anyTokenConfigured(merged));
+    const trigger = merged.TRIGGER_INTERVAL ?? formatDuration(TRIGGER_INTERVAL);
+    const trendWindow = merged.TREND_WINDOW ?? formatDuration(TREND_WINDOW);
+    if (TREND_WINDOW < TRIGGER_INTERVAL) problems.push(`${label("TREND_WINDOW")} (${trendWindow}) cannot be shorter than ${label("TRIGGER_INTERVAL")} (${trigger})`);
+    if (TREND_BASELINE < TREND_WINDOW) {
+      const baseline = merged.TREND_BASELINE ?? formatDuration(TREND_BASELINE);
+      problems.push(`${label("TREND_BASELINE")} (${baseline}) must be at least ${label("TREND_WINDOW")} (${trendWindow}): it is made of slots one trend window long`);
     }
   }
   // A server named on purpose is meant to be followed: without its token that is a mistake, not the demo.
@@ -294,6 +353,10 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     windows: env.WINDOWS,
     topN: env.TOP_N,
     capacity: env.ENGINE_CAPACITY,
+    accountCapacity: env.ACCOUNT_CAPACITY,
+    trend: trendSettings(env, demo),
+    eventTime: env.TIME === "event" ? { allowedLatenessMs: env.ALLOWED_LATENESS } : undefined,
+    languages: env.LANGUAGES ?? undefined,
     checkpoint: { dir: env.STATE_DIR, intervalMs: env.CHECKPOINT_INTERVAL },
     title: env.TITLE,
     adminToken: env.ADMIN_TOKEN,
@@ -302,6 +365,23 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     demoServer: { rate: env.DEMO_RATE, port: env.DEMO_PORT, seed: env.DEMO_SEED, token: env.DEMO_TOKEN },
     positionals,
   });
+}
+
+/**
+ * The trend's settings. Live, Mastodon's own scale: an hour against the day before, a 4 h half-life.
+ * In the demo, minutes: the staged burst must show within minutes of the start, and a day's
+ * baseline would take a day to mean anything.
+ */
+function trendSettings(env: Env, demo: boolean): Config["trend"] {
+  const defaults = demo ? { windowMs: 60_000, baselineMs: 600_000, halfLifeMs: 600_000 } : { windowMs: 3_600_000, baselineMs: 86_400_000, halfLifeMs: 4 * 3_600_000 };
+  // A default never refuses a configuration: it stretches to a trigger interval longer than it.
+  const windowMs = env.TREND_WINDOW ?? Math.max(defaults.windowMs, env.TRIGGER_INTERVAL);
+  return {
+    windowMs,
+    baselineMs: env.TREND_BASELINE ?? Math.max(defaults.baselineMs, windowMs),
+    threshold: env.TREND_THRESHOLD,
+    halfLifeMs: env.TREND_HALF_LIFE ?? defaults.halfLifeMs,
+  };
 }
 
 function deepFreeze<T>(value: T): T {

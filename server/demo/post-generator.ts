@@ -17,6 +17,8 @@ import { snowflakeId } from "./snowflake-id.ts";
 import { buildStatus, type StatusDraft } from "./status-builder.ts";
 import type { StreamEvent } from "./stream-event.ts";
 import { createTagPicker } from "./tag-picker.ts";
+import { BURST_TAG, createDemoScenario, SPAM_TAG, type DemoScenario, type DemoScenarioOptions } from "./demo-scenario.ts";
+import { buildAccount } from "./account-builder.ts";
 
 export interface PostGeneratorOptions {
   readonly seed: number;
@@ -32,6 +34,8 @@ export interface PostGeneratorOptions {
   /** Chance, per generated post, of also deleting an earlier post. Default 0.015. */
   readonly deleteProbability?: number;
   readonly vocabulary?: readonly VocabularyTag[];
+  /** The staged spam account and burst (demo-scenario.ts); `false` leaves them out. Default on. */
+  readonly scenario?: DemoScenarioOptions | false;
 }
 
 export interface PostGenerator {
@@ -43,6 +47,8 @@ export interface PostGenerator {
   readonly vocabulary: readonly VocabularyTag[];
 }
 
+const SPAM: VocabularyTag = { display: "MegaDeals", name: SPAM_TAG, language: null };
+const BURST: VocabularyTag = { display: "AuroraBorealis", name: BURST_TAG, language: null };
 const TAG_COUNT_WEIGHTS = [0.35, 0.3, 0.2, 0.15];
 const BOT_POST_SHARE = 0.08;
 const BOT_TAGGED = 0.7;
@@ -68,6 +74,29 @@ export function createPostGenerator(options: PostGeneratorOptions): PostGenerato
   const humanTagged = Math.max(0, (taggedFraction - BOT_POST_SHARE * BOT_TAGGED) / (1 - BOT_POST_SHARE));
   const recent = new RecentPosts(2_000);
   let sequence = 0;
+  let scenario: DemoScenario | undefined;
+  const spammer: PoolAccount = {
+    account: buildAccount({
+      id: snowflakeId(Date.UTC(2024, 10, 1), 1),
+      username: "best_deals_4u",
+      host: "spam.example",
+      serverDomain: options.host,
+      displayName: "BEST DEALS",
+      createdAt: "2024-11-01T00:00:00.000Z",
+      note: "Deals every minute.",
+    }),
+    language: "en",
+  };
+
+  /** The staged post at `nowMs`, if the scenario writes this one: its author and its one tag. */
+  const staged = (nowMs: number): { author: PoolAccount; tag: VocabularyTag } | undefined => {
+    if (options.scenario === false) return undefined;
+    scenario ??= createDemoScenario(nowMs, options.scenario);
+    const draw = random.next();
+    if (draw < scenario.spamShare) return { author: spammer, tag: SPAM };
+    if (draw < scenario.spamShare + scenario.burstShareAt(nowMs)) return { author: random.pick(pool.humans), tag: BURST };
+    return undefined;
+  };
 
   const languageOf = (author: PoolAccount, tags: readonly VocabularyTag[]): string | null => {
     const fromTag = tags.find((tag) => tag.language !== null)?.language;
@@ -78,11 +107,12 @@ export function createPostGenerator(options: PostGeneratorOptions): PostGenerato
   };
 
   const newPost = (nowMs: number): StreamEvent => {
-    const author = random.chance(BOT_POST_SHARE) ? random.pick(pool.bots) : random.pick(pool.humans);
+    const stage = staged(nowMs);
+    const author = stage?.author ?? (random.chance(BOT_POST_SHARE) ? random.pick(pool.bots) : random.pick(pool.humans));
     const { account } = author;
     const remoteHost = account.acct.split("@")[1] ?? null;
-    const tagged = random.chance(account.bot ? BOT_TAGGED : humanTagged);
-    const chosen = tagged ? tagPicker.pick(nowMs, 1 + random.weighted(TAG_COUNT_WEIGHTS)) : [];
+    const tagged = stage !== undefined || random.chance(account.bot ? BOT_TAGGED : humanTagged);
+    const chosen = stage !== undefined ? [stage.tag] : tagged ? tagPicker.pick(nowMs, 1 + random.weighted(TAG_COUNT_WEIGHTS)) : [];
     const hideLast = remoteHost !== null && random.chance(0.05);
     const tags = chosen.map((tag, index) => tagPicker.spell(tag, hideLast && index === chosen.length - 1));
     const language = languageOf(author, chosen);

@@ -12,7 +12,16 @@ import { EVENT_TIME_PROBLEMS, eventTimeProblem, type EventTimeProblem } from "./
 
 export interface MetricsSources {
   /** Lines, tag occurrences and distinct tags counted since start. */
-  counters(): { readonly lines: number; readonly tags: number; readonly distinct: number };
+  counters(): {
+    readonly lines: number;
+    readonly tags: number;
+    readonly distinct: number;
+    /** With event time: late, before-window and future posts, and the watermark (ms). */
+    readonly late?: number;
+    readonly beforeWindow?: number;
+    readonly future?: number;
+    readonly watermark?: number;
+  };
   /** Lines refused at the intake, by reason. */
   rejected(): ReadonlyMap<string, number>;
   /** Ingest connections the intake closed itself, by reason (refused, idle). */
@@ -64,6 +73,14 @@ export class AggregatorMetrics {
     readCounter("tagstream_tags_total", "Hashtag occurrences counted since start.", () => sources.counters().tags);
     snapshotGauge("tagstream_distinct_tags", "Distinct tags seen since start.", () => sources.counters().distinct);
     snapshotGauge("tagstream_ingestors", "Ingest connections open now.", () => sources.ingestors());
+    readCounter("tagstream_posts_late_total", "Posts older than the watermark (TIME=event): counted in complete only.", () => sources.counters().late ?? 0);
+    readCounter(
+      "tagstream_posts_before_window_total",
+      "Posts older than a sliding window's start (TIME=event): not counted in that window.",
+      () => sources.counters().beforeWindow ?? 0,
+    );
+    readCounter("tagstream_posts_future_total", "Posts dated after their arrival (clock skew), counted at their arrival.", () => sources.counters().future ?? 0);
+    snapshotGauge("tagstream_watermark_seconds", "The event-time watermark: newest post time minus ALLOWED_LATENESS (0 before any).", () => (sources.counters().watermark ?? 0) / 1000);
     readCounter("tagstream_ticks_total", "Triggers run since start.", () => sources.epoch());
     const byReason = (name: string, help: string, read: () => ReadonlyMap<string, number>): Counter =>
       new Counter({

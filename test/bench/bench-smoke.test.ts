@@ -24,6 +24,7 @@ describe("npm run bench --smoke", () => {
     expect(report.figures.map((f) => f.scenario)).toEqual([
       ...["ingest", "tick", "latency", "fanout", "memory", "memory", "start-up", "start-up"],
       ...Array<string>(5).fill("checkpoint"),
+      "baseline",
     ]);
     for (const figure of report.figures) {
       expect(Number.isFinite(figure.value), figure.metric).toBe(true);

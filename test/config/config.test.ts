@@ -106,6 +106,35 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("has the account capacity and the trend's defaults, and refuses a baseline shorter than the trend window", () => {
+    expect(loadConfig({ env: { MASTODON_TOKEN: "t" } })).toMatchObject({
+      accountCapacity: 500_000,
+      trend: { windowMs: 3_600_000, baselineMs: 86_400_000, threshold: 5, halfLifeMs: 14_400_000 },
+    });
+    // The demo's minutes, so that its staged burst trends soon after the start.
+    expect(loadConfig({}).trend).toEqual({ windowMs: 60_000, baselineMs: 600_000, threshold: 5, halfLifeMs: 600_000 });
+    expect(loadConfig({ argv: ["--trend-window", "5m", "--trend-baseline", "1h"] }).trend).toMatchObject({ windowMs: 300_000, baselineMs: 3_600_000 });
+    expect(() => loadConfig({ env: { TREND_WINDOW: "2h", TREND_BASELINE: "1h" } })).toThrow("TREND_BASELINE (1h) must be at least TREND_WINDOW (2h)");
+    expect(() => loadConfig({ env: { TREND_WINDOW: "1s", TRIGGER_INTERVAL: "10s" } })).toThrow("TREND_WINDOW (1s) cannot be shorter than TRIGGER_INTERVAL (10s)");
+    // Unset, it stretches to a longer trigger instead of refusing it.
+    expect(loadConfig({ env: { TRIGGER_INTERVAL: "1h", WINDOWS: "complete" } }).trend).toMatchObject({ windowMs: 3_600_000, baselineMs: 3_600_000 });
+  });
+
+  it("keeps the ten busiest languages unless told otherwise", () => {
+    expect(loadConfig({}).languages).toEqual({ kind: "auto", busiest: 10 });
+    expect(loadConfig({ env: { LANGUAGES: "en, DE,ja,pt-br,en" } }).languages).toEqual({ kind: "list", codes: ["en", "de", "ja", "pt-br"] });
+    expect(loadConfig({ env: { LANGUAGES: "off" } }).languages).toBeUndefined();
+    expect(() => loadConfig({ env: { LANGUAGES: "auto:0" } })).toThrow("LANGUAGES: auto:N takes N from 1 to 50");
+    expect(() => loadConfig({ env: { LANGUAGES: "english!" } })).toThrow('LANGUAGES: "english!" is not auto:N, off, or a list');
+  });
+
+  it("counts by event time with five minutes of lateness unless told otherwise", () => {
+    expect(loadConfig({}).eventTime).toEqual({ allowedLatenessMs: 300_000 });
+    expect(loadConfig({ argv: ["--allowed-lateness", "30s"] }).eventTime).toEqual({ allowedLatenessMs: 30_000 });
+    expect(loadConfig({ env: { TIME: "arrival" } }).eventTime).toBeUndefined();
+    expect(() => loadConfig({ env: { TIME: "wall" } })).toThrow('TIME: must be "event" or "arrival"');
+  });
+
   it("takes a display title (flag or variable) and an admin token of at least 16 characters", () => {
     expect(loadConfig({})).toMatchObject({ title: undefined, adminToken: undefined });
     const config = loadConfig({ env: { ADMIN_TOKEN: "0123456789abcdef", TITLE: "Lobby" }, argv: ["--title", "  Hall B  "] });

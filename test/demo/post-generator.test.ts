@@ -1,14 +1,15 @@
 /** The synthetic traffic: determinism and the statistical shape the demo promises. */
 import { describe, expect, it } from "vitest";
 
+import { BURST_TAG, SPAM_TAG } from "../../server/demo/demo-scenario.ts";
 import { createPostGenerator } from "../../server/demo/post-generator.ts";
 import type { StreamEvent } from "../../server/demo/stream-event.ts";
 
 const START = Date.UTC(2025, 2, 1, 12);
 
 /** 20 posts per second for `posts / 20` seconds of simulated time. */
-function run(seed: number, posts: number): StreamEvent[] {
-  const generator = createPostGenerator({ seed, host: "mastodon.example" });
+function run(seed: number, posts: number, scenario = true): StreamEvent[] {
+  const generator = createPostGenerator({ seed, host: "mastodon.example", ...(!scenario && { scenario: false as const }) });
   return Array.from({ length: posts }, (_, index) => generator.next(START + index * 50)).flat();
 }
 
@@ -21,8 +22,8 @@ describe("createPostGenerator", () => {
     expect(JSON.stringify(run(8, 2_000))).not.toBe(first);
   });
 
-  it("tags about a quarter of posts with one to four distinct tags", () => {
-    const posts = updates(run(1, 20_000));
+  it("tags about a quarter of ordinary posts with one to four distinct tags", () => {
+    const posts = updates(run(1, 20_000, false));
     const tagged = posts.filter((event) => event.status.tags.length > 0);
     const counts = tagged.map((event) => event.status.tags.length);
     expect(tagged.length / posts.length).toBeGreaterThan(0.22);
@@ -30,6 +31,24 @@ describe("createPostGenerator", () => {
     expect(Math.min(...counts)).toBe(1);
     expect(Math.max(...counts)).toBe(4);
     expect(tagged.every((event) => new Set(event.status.tags.map((tag) => tag.name)).size === event.status.tags.length)).toBe(true);
+  });
+
+  it("stages a spam account repeating one tag, and a burst of one tag by many accounts from 2.5 minutes on", () => {
+    // 20 posts a second for 10 minutes.
+    const posts = updates(run(1, 12_000));
+    const at = (event: StreamEvent): number => Date.parse(event.status.created_at);
+    const spam = posts.filter((event) => event.status.tags.some((tag) => tag.name === SPAM_TAG));
+    expect(new Set(spam.map((event) => event.status.account.acct))).toEqual(new Set(["best_deals_4u@spam.example"]));
+    expect(spam.length / posts.length).toBeGreaterThan(0.05);
+    expect(spam.length / posts.length).toBeLessThan(0.07);
+    const burst = posts.filter((event) => event.status.tags.some((tag) => tag.name === BURST_TAG));
+    // Remote posts are written up to 20 s before they arrive.
+    expect(Math.min(...burst.map(at))).toBeGreaterThanOrEqual(START + 130_000);
+    const held = burst.filter((event) => at(event) >= START + 210_000 && at(event) < START + 570_000);
+    // Held at a tenth of all posts: 360 s × 20 posts/s × 0.1 ≈ 720, by most of the 400 ordinary accounts.
+    expect(held.length).toBeGreaterThan(600);
+    expect(held.length).toBeLessThan(850);
+    expect(new Set(held.map((event) => event.status.account.acct)).size).toBeGreaterThan(300);
   });
 
   it("follows a Zipf-like popularity: rank 1 far ahead of rank 50", () => {

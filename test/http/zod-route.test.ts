@@ -24,6 +24,8 @@ describe("route schemas from zod", () => {
       properties: {
         window: { type: "string", minLength: 1, maxLength: 64 },
         n: { type: "integer", minimum: 1, maximum: 1000 },
+        by: { type: "string", enum: ["posts", "accounts", "trend"], default: "posts" },
+        lang: { type: "string", minLength: 1, maxLength: 35 },
       },
       additionalProperties: false,
     });

@@ -36,18 +36,19 @@ describe("Mastodon stream -> ingestor -> aggregator -> WebSocket", () => {
 
     const snapshot = await tickUntilLines(h, 4);
     const received = await ws.waitFor((m): m is Snapshot => m.type === "snapshot" && m.epoch === snapshot.epoch);
+    // Every post has its author: rust by three accounts, cafe by two.
     const expected = [
-      { tag: "rust", count: 3, rank: 1 },
-      { tag: "cafe", count: 2, rank: 2 },
-      { tag: "python", count: 1, rank: 3 },
-      { tag: "日本", count: 1, rank: 4 },
+      { tag: "rust", count: 3, rank: 1, accounts: 3 },
+      { tag: "cafe", count: 2, rank: 2, accounts: 2 },
+      { tag: "python", count: 1, rank: 3, accounts: 1 },
+      { tag: "日本", count: 1, rank: 4, accounts: 1 },
     ];
     // toMatchObject: entries also carry `history`, which depends on how many ticks it took.
     expect(received.windows).toMatchObject([
       { window: "15m", top: expected },
       { window: "complete", top: expected },
     ]);
-    expect(received.stats).toEqual({ lines: 4, tags: 7, distinct: 4, rejected: 0, ingestors: 1 });
+    expect(received.stats).toEqual({ lines: 4, tags: 7, distinct: 4, rejected: 0, ingestors: 1, noAccount: 0 });
     expect(received.source).toBe("demo");
     expect(received.instances).toEqual(["mastodon.example"]);
     expect(ing.report()).toMatchObject({ statuses: 4, forwarded: 4, tags: 7, duplicates: 0, reconnects: 0, connected: 1 });

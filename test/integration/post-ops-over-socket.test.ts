@@ -70,13 +70,13 @@ describe("post ops over the line socket", () => {
     const { snapshot } = harness.aggregator.tick();
     // `history`: each tag's count at both ticks; the edit took rust from 2 to 1.
     const expected = [
-      { tag: "python", count: 1, rank: 1, history: [1, 1] },
-      { tag: "rust", count: 1, rank: 2, history: [2, 1] },
-      { tag: "zig", count: 1, rank: 3, history: [1] },
+      { tag: "python", count: 1, rank: 1, history: [1, 1], accounts: 0 },
+      { tag: "rust", count: 1, rank: 2, history: [2, 1], accounts: 0 },
+      { tag: "zig", count: 1, rank: 3, history: [1], accounts: 0 },
     ];
     expect(snapshot.windows).toEqual([
-      { window: "15m", top: expected },
-      { window: "complete", top: expected },
+      { window: "15m", top: expected, byAccounts: [] },
+      { window: "complete", top: expected, byAccounts: [] },
     ]);
     expect(harness.aggregator.posts.stats).toEqual({ held: 2, repeated: 0, edits: 1, deletes: 1, unknown: 1 });
     expect(snapshot.ingest).toBeUndefined();

@@ -31,13 +31,14 @@ describe("snapshot history", () => {
     now = 75_000;
     harness.aggregator.tick();
     expect(harness.aggregator.latest().snapshot.windows).toEqual([
-      { window: "1m", top: [{ tag: "go", count: 3, rank: 1, history: [1, 4, 3] }] },
+      { window: "1m", top: [{ tag: "go", count: 3, rank: 1, history: [1, 4, 3], accounts: 0 }], byAccounts: [] },
       {
         window: "complete",
         top: [
-          { tag: "go", count: 4, rank: 1, history: [1, 4, 4] },
-          { tag: "rust", count: 2, rank: 2, history: [2, 2, 2] },
+          { tag: "go", count: 4, rank: 1, history: [1, 4, 4], accounts: 0 },
+          { tag: "rust", count: 2, rank: 2, history: [2, 2, 2], accounts: 0 },
         ],
+        byAccounts: [],
       },
     ]);
   });

@@ -113,8 +113,9 @@ export async function sendAll(port: number, data: string): Promise<void> {
 
 /** Expected top entries from tag counts: count descending, then tag (the wire's order). */
 export function ranked(counts: Readonly<Record<string, number>>): TopEntry[] {
+  // These lines carry no author, and none of these tags trends: no accounts, a score of 0.
   return Object.entries(counts)
     .filter(([, count]) => count > 0)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([tag, count], index) => ({ tag, count, rank: index + 1 }));
+    .map(([tag, count], index) => ({ tag, count, rank: index + 1, accounts: 0, score: 0 }));
 }

@@ -53,6 +53,12 @@ export interface HarnessOptions {
   readonly wsMaxBufferedBytes?: number;
   readonly wsMaxClients?: number;
   readonly title?: string;
+  /** Keep tops of these languages (default: none). */
+  readonly languages?: { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
+  /** Count by event time with this lateness (default: arrival time). */
+  readonly eventTime?: { readonly allowedLatenessMs: number };
+  /** Score trends with these settings (default: accounts only, no trend). */
+  readonly trend?: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -69,6 +75,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       windows: options.windows ?? [{ kind: "sliding", lengthMs: 15 * 60_000 }, { kind: "complete" }],
       topN: options.topN ?? 20,
       title: options.title,
+      ...(options.trend !== undefined && { trend: options.trend }),
+      ...(options.eventTime !== undefined && { eventTime: options.eventTime }),
+      ...(options.languages !== undefined && { languages: options.languages }),
     },
     log: options.log ?? silentLogger,
     autoTick: options.autoTick ?? false,

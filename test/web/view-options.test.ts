@@ -9,11 +9,23 @@ describe("view options from the URL", () => {
     expect(read("/")).toEqual({
       wall: false,
       window: undefined,
+      by: "posts",
       n: undefined,
       theme: "dark",
       title: undefined,
       hide: new Set(),
       notices: [],
+    });
+  });
+
+  it("ranks by posts, accounts or trend, and falls back to posts with a notice", () => {
+    expect(read("/wall", "?by=trend").by).toBe("trend");
+    expect(read("/", "?by=Accounts").by).toBe("accounts");
+    expect(read("/wall", "?by=likes")).toMatchObject({ by: "posts", notices: ["by “likes” is not posts, accounts or trend: ranking by posts."] });
+    expect(resolveView(read("/wall", "?by=trend"), { ...facts, trends: true })).toMatchObject({ by: "trend", notices: [] });
+    expect(resolveView(read("/wall", "?by=trend"), { ...facts, trends: false })).toMatchObject({
+      by: "posts",
+      notices: ["this server does not score trends: ranking by posts."],
     });
   });
 
@@ -30,6 +42,7 @@ describe("view options from the URL", () => {
     expect(options).toEqual({
       wall: true,
       window: "complete",
+      by: "posts",
       n: 10,
       theme: "light",
       title: "Hall B",
@@ -54,16 +67,17 @@ describe("view options from the URL", () => {
 
 describe("view options against the server", () => {
   it("shows the first window and the server's top N by default; at most 20 rows on a wall", () => {
-    expect(resolveView(read("/"), facts)).toEqual({ window: "15m", n: 20, notices: [] });
-    expect(resolveView(read("/"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 50, notices: [] });
-    expect(resolveView(read("/wall"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 20, notices: [] });
-    expect(resolveView(read("/wall", "?n=30"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 30, notices: [] });
+    expect(resolveView(read("/"), facts)).toEqual({ window: "15m", n: 20, by: "posts", notices: [] });
+    expect(resolveView(read("/"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 50, by: "posts", notices: [] });
+    expect(resolveView(read("/wall"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 20, by: "posts", notices: [] });
+    expect(resolveView(read("/wall", "?n=30"), { ...facts, topN: 50 })).toEqual({ window: "15m", n: 30, by: "posts", notices: [] });
   });
 
   it("falls back from a window the server does not keep and from n above its top N", () => {
     expect(resolveView(read("/wall", "?window=1h&n=25"), facts)).toEqual({
       window: "15m",
       n: 20,
+      by: "posts",
       notices: [
         "window “1h” is not kept by this server (15m, complete): showing last 15 minutes.",
         "n 25 is more than this server's top 20: showing 20.",

@@ -37,6 +37,14 @@ export class BucketLog {
   #lengths: number[] = [];
   #base = 0;
   #keep: EntryFilter | undefined;
+  /**
+   * Entries added to a closed bucket after it closed (a post that arrived late, counted in the
+   * interval of its event time), by epoch: a bucket's entries are contiguous in its chunk and cannot
+   * grow, so these sit beside it and expire with it. Few: only buckets within the allowed lateness get any.
+   */
+  #extra = new Map<number, { ids: number[]; deltas: number[] }>();
+  /** Close time of the newest bucket forgotten (-Infinity before any). */
+  #droppedClosedAt = Number.NEGATIVE_INFINITY;
 
   /** `chunkSize`: entries a chunk holds (8 bytes each). */
   constructor(chunkSize = 1 << 18) {
@@ -127,10 +135,60 @@ export class BucketLog {
     return -1;
   }
 
+  /** Adds `delta` occurrences of `id` to the closed bucket of `epoch` (see `#extra`). */
+  addLate(epoch: number, id: number, delta: number): void {
+    let extra = this.#extra.get(epoch);
+    if (extra === undefined) {
+      extra = { ids: [], deltas: [] };
+      this.#extra.set(epoch, extra);
+    }
+    extra.ids.push(id);
+    extra.deltas.push(delta);
+  }
+
+  /** What was added to the bucket of `epoch` after it closed, as a bucket of its own (a copy), or undefined. */
+  lateOf(epoch: number): ClosedBucket | undefined {
+    const extra = this.#extra.get(epoch);
+    if (extra === undefined) return undefined;
+    return { epoch, closedAt: Number.NaN, ids: Uint32Array.from(extra.ids), deltas: Int32Array.from(extra.deltas) };
+  }
+
+  /** Takes one occurrence of `id` back from the late entries of `epoch`; false when it has none left there. */
+  retractLate(epoch: number, id: number): boolean {
+    const extra = this.#extra.get(epoch);
+    if (extra === undefined) return false;
+    for (let i = 0; i < extra.ids.length; i++) {
+      if (extra.ids[i] === id && (extra.deltas[i] as number) > 0) {
+        extra.deltas[i] = (extra.deltas[i] as number) - 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The number of the first bucket closed at or after `time`, or -1 when none is (buckets are in time order). */
+  findByTime(time: number): number {
+    let lo = 0;
+    let hi = this.#closedAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#closedAt[mid] as number) >= time) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < this.#closedAt.length ? lo + this.#base : -1;
+  }
+
+  /** Close time of the newest bucket already forgotten: anything at or before it is in no bucket held. */
+  get droppedClosedAt(): number {
+    return this.#droppedClosedAt;
+  }
+
   /** Forgets the buckets numbered below `number` (no window holds them any more), and the chunks they leave empty. */
   dropBefore(number: number): void {
     const drop = Math.min(number, this.end) - this.#base;
     if (drop <= 0) return;
+    this.#droppedClosedAt = this.#closedAt[drop - 1] as number;
+    for (const epoch of this.#epochs.slice(0, drop)) this.#extra.delete(epoch);
     for (const list of [this.#epochs, this.#closedAt, this.#chunkOf, this.#at, this.#lengths]) list.splice(0, drop);
     this.#base += drop;
     this.#release();

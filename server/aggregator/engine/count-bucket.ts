@@ -19,3 +19,15 @@ export interface ClosedBucket {
    */
   readonly deltas: Int32Array;
 }
+
+/**
+ * `bucket` with the entries late posts added to it after it closed (bucket-log.ts `lateOf`), as one
+ * bucket of its own: each id once, its deltas summed, so that a retraction after a restore finds
+ * the whole count of the id where the running engine had it in two places.
+ */
+export function withLateEntries(bucket: ClosedBucket, late: ClosedBucket): ClosedBucket {
+  const sums = new Map<number, number>();
+  bucket.ids.forEach((id, i) => sums.set(id, (sums.get(id) ?? 0) + (bucket.deltas[i] as number)));
+  late.ids.forEach((id, i) => sums.set(id, (sums.get(id) ?? 0) + (late.deltas[i] as number)));
+  return { epoch: bucket.epoch, closedAt: bucket.closedAt, ids: Uint32Array.from(sums.keys()), deltas: Int32Array.from(sums.values()) };
+}

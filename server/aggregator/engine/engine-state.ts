@@ -3,12 +3,15 @@
  * or to binary, so that a restarted aggregator can take up where it stopped. Sliding windows keep
  * their buckets only; their totals are recounted from them on restore.
  */
+import type { AccountCountsState } from "./account-counts.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
 import type { TickResult } from "./tick-result.ts";
 import type { SpaceSavingState } from "./space-saving.ts";
+import type { TrendScoresState } from "./trend-scores.ts";
 import type { InternerState } from "./tag-interner.ts";
 
-export const ENGINE_STATE_VERSION = 1;
+/** 2: distinct accounts per tag (`accounts`, `withAccount`), trend scores (`trend`), event time (`eventTime`). */
+export const ENGINE_STATE_VERSION = 2;
 
 export type WindowState =
   | { readonly kind: "complete"; readonly name: string; readonly totals: Float64Array }
@@ -31,6 +34,19 @@ export interface EngineState {
   /** Retractions waiting for the next tick, as (id, epoch) pairs. */
   readonly retractions: Float64Array;
   readonly summary?: SpaceSavingState & { readonly evictedSinceSweep: number; readonly distinctSketch?: Uint8Array };
+  /** The (tag, account) pairs and their occurrences, when accounts are counted. */
+  readonly accounts?: AccountCountsState;
+  readonly withAccount?: number;
+  /** Baseline slots and best scores, when a trend is configured. */
+  readonly trend?: TrendScoresState;
+  /** With event time: the newest event time, its counters, and posts given closed intervals not yet applied. */
+  readonly eventTime?: {
+    readonly newest: number;
+    readonly late: number;
+    readonly beforeWindow: number;
+    readonly future: number;
+    readonly pending: ReadonlyArray<{ readonly epoch: number; readonly ids: readonly number[] }>;
+  };
 }
 
 /**

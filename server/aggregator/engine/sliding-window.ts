@@ -13,7 +13,7 @@
  */
 import { formatDuration } from "../../../shared/duration.ts";
 import type { BucketLog } from "./bucket-log.ts";
-import type { ClosedBucket } from "./count-bucket.ts";
+import { withLateEntries, type ClosedBucket } from "./count-bucket.ts";
 import type { CountRows } from "./count-rows.ts";
 import type { CountWindow } from "./count-window.ts";
 
@@ -41,6 +41,8 @@ export class SlidingWindow implements CountWindow {
     this.#oldest = Math.max(this.#oldest, log.start);
     while (this.#oldest < log.end && log.closedAtOf(this.#oldest) <= horizon) {
       this.#rows.subtract(log.bucket(this.#oldest), this.column, log.keep);
+      const late = log.lateOf(log.epochOf(this.#oldest));
+      if (late !== undefined) this.#rows.subtract(late, this.column, log.keep);
       this.#oldest++;
     }
   }
@@ -72,10 +74,14 @@ export class SlidingWindow implements CountWindow {
     return number === -1 ? undefined : this.#log.bucket(number);
   }
 
-  /** Buckets currently inside the window, oldest first (views into the log). */
+  /** Buckets currently inside the window, oldest first (views into the log; a bucket with late entries is a copy holding them too, see `withLateEntries`). */
   get buckets(): ClosedBucket[] {
     const buckets: ClosedBucket[] = [];
-    for (let number = this.#oldest; number < this.#log.end; number++) buckets.push(this.#log.bucket(number));
+    for (let number = this.#oldest; number < this.#log.end; number++) {
+      const bucket = this.#log.bucket(number);
+      const late = this.#log.lateOf(bucket.epoch);
+      buckets.push(late === undefined ? bucket : withLateEntries(bucket, late));
+    }
     return buckets;
   }
 }

@@ -13,11 +13,27 @@ export interface EngineCounters {
   readonly distinct: number;
   /** Present, true, once `distinct` is an estimate. */
   readonly distinctEstimated?: true;
+  /** Posts counted with an author (JSON lines with `acct`), when accounts are counted. */
+  readonly withAccount?: number;
+  /**
+   * With event time: posts older than the watermark (in `complete` only), posts older than some
+   * sliding window's start (not in that window), and posts dated in the future (clamped to their
+   * arrival), and the watermark itself (ms; absent before the first dated post).
+   */
+  readonly late?: number;
+  readonly beforeWindow?: number;
+  readonly future?: number;
+  readonly watermark?: number;
 }
 
 export interface TickResult {
   readonly epoch: number;
   readonly at: number;
-  readonly windows: ReadonlyArray<{ readonly window: string; readonly top: readonly TopEntry[] }>;
+  readonly windows: ReadonlyArray<{
+    readonly window: string;
+    readonly top: readonly TopEntry[];
+    readonly byAccounts?: readonly TopEntry[];
+    readonly byTrend?: readonly TopEntry[];
+  }>;
   readonly counters: EngineCounters;
 }

@@ -51,7 +51,13 @@ export class TopTracker {
     }
     const selector = new TopSelector(counts, this.#capacity, byName);
     for (const id of this.#members) selector.offer(id);
-    for (const id of risers) if (!this.#has(id)) selector.offer(id);
+    // An id may rise twice in one tick (a late post's interval, then the interval closing): offered once.
+    const offered = new Set<number>();
+    for (const id of risers) {
+      if (this.#has(id) || offered.has(id)) continue;
+      offered.add(id);
+      selector.offer(id);
+    }
     this.#adopt(selector);
   }
 

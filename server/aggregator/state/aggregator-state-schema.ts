@@ -18,6 +18,8 @@ const count = z.number().nonnegative();
 const time = z.number().finite();
 const float64s = z.instanceof(Float64Array);
 const uint32s = z.instanceof(Uint32Array);
+/** A number that may be infinite: the complete window's length, "nothing held yet" marks. */
+const extended = z.custom<number>((value) => typeof value === "number" && !Number.isNaN(value), "expected a number (possibly infinite)");
 /** Deltas are Int32Array; checkpoints from before that hold Float64Array (see `copyBucket`). */
 const deltas = z.union([z.instanceof(Int32Array), float64s]);
 
@@ -31,6 +33,37 @@ const window = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.literal("complete"), name: z.string(), totals: float64s }),
   z.looseObject({ kind: z.literal("sliding"), name: z.string(), buckets: z.array(bucket) }),
 ]);
+
+/** Distinct accounts per tag (engine/account-counts.ts). */
+const accounts = z
+  .looseObject({
+    pairs: z.array(z.tuple([z.string(), z.string(), z.array(count), extended])),
+    epochs: z.array(count),
+    closedAt: z.array(time),
+    oldest: z.array(extended),
+    lengths: z.array(extended),
+    errors: z.array(z.tuple([z.string(), z.array(count), z.array(extended)])),
+    forgotten: count,
+    retractions: z.array(z.tuple([z.string(), count])).optional(),
+    touched: z.array(z.string()).optional(),
+  })
+  .refine((a) => a.epochs.length === a.closedAt.length, "account epochs and close times differ in length");
+
+/** The trend's baseline slots and best scores (engine/trend-scores.ts). */
+const trend = z.looseObject({
+  slots: z.array(z.tuple([extended, z.array(z.tuple([z.string(), count]))])),
+  best: z.array(z.tuple([z.string(), z.number().finite(), time])),
+  firstSlot: extended,
+  windowMs: z.number().positive(),
+});
+
+const eventTime = z.looseObject({
+  newest: extended,
+  late: count,
+  beforeWindow: count,
+  future: count,
+  pending: z.array(z.looseObject({ epoch: count, ids: z.array(count) })),
+});
 
 const engine = z.looseObject({
   version: z.literal(ENGINE_STATE_VERSION),
@@ -58,6 +91,10 @@ const engine = z.looseObject({
       evictedSinceSweep: count,
     })
     .optional(),
+  accounts: accounts.optional(),
+  withAccount: count.optional(),
+  trend: trend.optional(),
+  eventTime: eventTime.optional(),
 });
 
 const posts = z
@@ -67,13 +104,16 @@ const posts = z
     lengths: uint32s,
     tags: z.array(z.string()),
     epochs: float64s,
+    accts: z.array(z.string()).optional(),
+    langs: z.array(z.string()).optional(),
     repeated: count,
     edits: count,
     deletes: count,
     unknown: count,
   })
   .refine((p) => p.since.length === p.ids.length && p.lengths.length === p.ids.length, "post ids, times and lengths differ in length")
-  .refine((p) => p.lengths.reduce((sum, n) => sum + n, 0) === p.tags.length && p.tags.length === p.epochs.length, "post tags and epochs differ in length");
+  .refine((p) => p.lengths.reduce((sum, n) => sum + n, 0) === p.tags.length && p.tags.length === p.epochs.length, "post tags and epochs differ in length")
+  .refine((p) => (p.accts ?? p.ids).length === p.ids.length && (p.langs ?? p.ids).length === p.ids.length, "post ids, authors and languages differ in length");
 
 export const aggregatorStateSchema = z.looseObject({
   format: z.literal(AGGREGATOR_STATE_FORMAT),

@@ -13,6 +13,7 @@ import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts
 import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
 import type { Capture, Captured } from "../engine/captured-arrays.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
+import { LanguageTops, type LanguageChoice } from "../engine/language-tops.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
@@ -50,6 +51,8 @@ export interface AggregatorParts {
   readonly posts: PostLedger;
   readonly history: TagHistory;
   readonly stats: IntakeStats;
+  /** The per-language tops, when languages are kept (not checkpointed: they start afresh). */
+  readonly languages?: LanguageTops | undefined;
 }
 
 export interface PartsOptions {
@@ -57,14 +60,22 @@ export interface PartsOptions {
   readonly postMemory: PostLedgerLimits;
   /** The ledger's clock: post ages are wall time, so they keep running across a restart. */
   readonly clock: () => number;
+  /** Which languages get tops of their own (LANGUAGES); none without it. */
+  readonly languages?: LanguageChoice | undefined;
 }
 
 /** Fresh parts, or parts restored from `saved`; throws when `saved` does not fit the options. */
 export function buildParts(options: PartsOptions, now: number, saved?: AggregatorState): AggregatorParts {
   const engine = saved === undefined ? new CountingEngine({ ...options.engine, now }) : CountingEngine.restore(saved.engine, options.engine);
+  const { windows, topN, capacity } = options.engine;
+  const languages =
+    options.languages === undefined
+      ? undefined
+      : new LanguageTops({ windows, topN, capacity: capacity ?? 1_000_000, choice: options.languages }, engine.latest.at, engine.latest.epoch);
   const parts = {
     engine,
-    posts: new PostLedger(engine, options.postMemory, options.clock),
+    languages,
+    posts: new PostLedger(engine, options.postMemory, options.clock, languages),
     history: new TagHistory(engine.windowNames, HISTORY_TICKS),
     stats: new IntakeStats(),
   };

@@ -7,6 +7,8 @@
  * A post line whose `id` is already held is that post again, never more of it: with the same tags
  * (as a multiset) it is a duplicate and counts nothing; with other tags it replaces them, as an edit
  * would. One id therefore never holds more than one line's tags. Lines without an `id` are not kept.
+ * A post's author (`acct`) and language are kept with it, so that an edit or a deletion takes the
+ * author back from the tags' distinct accounts, and the tags from the language's top, too.
  *
  * The memory is bounded (entries and age, see ExpiringMap, and estimated bytes, see `heldBytes`,
  * oldest posts forgotten first): an edit or deletion of a post already
@@ -19,6 +21,7 @@ import { ExpiringMap, type ExpiringMapLimits } from "../../../shared/expiring-ma
 import type { PostMeta } from "../../../shared/line-protocol.ts";
 import { CapturedArray, CapturedStrings, type Capture, type Captured } from "../engine/captured-arrays.ts";
 import type { CountingEngine } from "../engine/counting-engine.ts";
+import type { LanguageTops } from "../engine/language-tops.ts";
 
 export interface PostLedgerStats {
   /** Posts remembered now. */
@@ -43,6 +46,10 @@ export interface PostLedgerState {
   readonly lengths: Uint32Array;
   readonly tags: readonly string[];
   readonly epochs: Float64Array;
+  /** Each post's author, or "" for none (absent in states saved before authors were kept). */
+  readonly accts?: readonly string[];
+  /** Each post's language, or "" for none. */
+  readonly langs?: readonly string[];
   readonly repeated: number;
   readonly edits: number;
   readonly deletes: number;
@@ -78,9 +85,14 @@ interface HeldPost {
   /** Parallel arrays: each counted tag occurrence and the epoch it was counted in. */
   readonly tags: readonly string[];
   readonly epochs: readonly number[];
+  /** The post's author, when its line carried one. */
+  readonly acct?: string | undefined;
+  /** The post's language, when its line carried one (the per-language tops take edits and deletions back from it). */
+  readonly lang?: string | undefined;
 }
 
-const NOTHING_HELD: HeldPost = { tags: [], epochs: [] };
+/** A saved author or language: "" stands for none. */
+const noneIfEmpty = (value: string | undefined): string | undefined => (value === "" ? undefined : value);
 
 export class PostLedger {
   readonly #engine: CountingEngine;
@@ -93,8 +105,11 @@ export class PostLedger {
   #deletes = 0;
   #unknown = 0;
 
-  constructor(engine: CountingEngine, limits: PostLedgerLimits, clock: () => number) {
+  readonly #languages: LanguageTops | undefined;
+
+  constructor(engine: CountingEngine, limits: PostLedgerLimits, clock: () => number, languages?: LanguageTops) {
     this.#engine = engine;
+    this.#languages = languages;
     this.#posts = new ExpiringMap(limits, (id, held) => (this.#bytes -= heldBytes(id, held.tags)));
     this.#clock = clock;
     this.#maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -102,20 +117,18 @@ export class PostLedger {
 
   /** A post: counts its tags now and remembers them when it has an id; a held id is that post again. */
   post(tags: readonly string[], meta: PostMeta): void {
-    if (meta.id === undefined) {
-      this.#engine.ingest(tags);
-      return;
-    }
     const now = this.#clock();
-    const held = this.#posts.get(meta.id, now);
-    if (held !== undefined) {
+    const held = meta.id === undefined ? undefined : this.#posts.get(meta.id, now);
+    if (meta.id !== undefined && held !== undefined) {
       this.#repeated++;
       this.#replace(meta.id, held, tags);
       this.#trim();
       return;
     }
-    this.#engine.ingest(tags);
-    const fresh = this.#added(NOTHING_HELD, tags);
+    const epoch = this.#engine.ingestPost(tags, { acct: meta.acct, ts: meta.ts, arrival: now });
+    this.#languages?.post(meta.lang, tags, epoch);
+    if (meta.id === undefined) return;
+    const fresh: HeldPost = { tags: [...tags], epochs: tags.map(() => epoch), acct: meta.acct, lang: meta.lang };
     this.#posts.set(meta.id, fresh, now);
     this.#bytes += heldBytes(meta.id, fresh.tags);
     this.#trim();
@@ -137,7 +150,7 @@ export class PostLedger {
   #replace(id: string, held: HeldPost, tags: readonly string[]): void {
     const added = [...tags];
     const kept = { tags: [] as string[], epochs: [] as number[] };
-    const removed = { tags: [] as string[], epochs: [] as number[] };
+    const removed: HeldPost & { tags: string[]; epochs: number[] } = { tags: [], epochs: [], acct: held.acct, lang: held.lang };
     held.tags.forEach((tag, index) => {
       const match = added.indexOf(tag);
       const into = match === -1 ? removed : kept;
@@ -146,8 +159,13 @@ export class PostLedger {
       into.epochs.push(held.epochs[index] as number);
     });
     this.#retract(removed);
-    if (added.length > 0) this.#engine.ingest(added);
-    const replaced = this.#added(kept, added);
+    if (added.length > 0) {
+      this.#engine.ingest(added);
+      if (held.acct !== undefined) this.#engine.addAuthor(added, held.acct);
+      this.#languages?.add(held.lang, added, this.#engine.openEpoch);
+    }
+    const epoch = this.#engine.openEpoch;
+    const replaced: HeldPost = { tags: [...kept.tags, ...added], epochs: [...kept.epochs, ...added.map(() => epoch)], acct: held.acct, lang: held.lang };
     this.#bytes += tagBytes(replaced.tags) - tagBytes(held.tags);
     this.#posts.set(id, replaced, this.#clock());
   }
@@ -186,8 +204,12 @@ export class PostLedger {
     const lengths = new Uint32Array(entries.length);
     const tags: string[] = [];
     const epochs: number[] = [];
+    const accts: string[] = [];
+    const langs: string[] = [];
     entries.forEach(({ key, value, since: at }, index) => {
       ids.push(key);
+      accts.push(value.acct ?? "");
+      langs.push(value.lang ?? "");
       since[index] = at;
       lengths[index] = value.tags.length;
       for (const tag of value.tags) tags.push(tag);
@@ -199,6 +221,8 @@ export class PostLedger {
       lengths,
       tags,
       epochs: Float64Array.from(epochs),
+      accts,
+      langs,
       repeated: this.#repeated,
       edits: this.#edits,
       deletes: this.#deletes,
@@ -261,6 +285,14 @@ export class PostLedger {
         readTo(to);
         return ids.slice(from, to);
       }),
+      accts: new CapturedStrings(count, (from, to) => {
+        readTo(to);
+        return held.slice(from, to).map((post) => post.acct ?? "");
+      }),
+      langs: new CapturedStrings(count, (from, to) => {
+        readTo(to);
+        return held.slice(from, to).map((post) => post.lang ?? "");
+      }),
       since: new CapturedArray("Float64Array", count, (from, to, into) => {
         readTo(to);
         into.set(since.subarray(from, to));
@@ -291,7 +323,12 @@ export class PostLedger {
     let offset = 0;
     const entries = state.ids.map((key, index) => {
       const end = offset + (state.lengths[index] as number);
-      const value: HeldPost = { tags: state.tags.slice(offset, end), epochs: Array.from(state.epochs.subarray(offset, end)) };
+      const value: HeldPost = {
+        tags: state.tags.slice(offset, end),
+        epochs: Array.from(state.epochs.subarray(offset, end)),
+        acct: noneIfEmpty(state.accts?.[index]),
+        lang: noneIfEmpty(state.langs?.[index]),
+      };
       offset = end;
       this.#bytes += heldBytes(key, value.tags);
       return { key, value, since: state.since[index] as number };
@@ -304,12 +341,6 @@ export class PostLedger {
     this.#unknown = state.unknown;
   }
 
-  /** `held` with `tags` counted in the open interval. */
-  #added(held: HeldPost, tags: readonly string[]): HeldPost {
-    const epoch = this.#engine.openEpoch;
-    return { tags: [...held.tags, ...tags], epochs: [...held.epochs, ...tags.map(() => epoch)] };
-  }
-
   #retract(post: HeldPost): void {
     const byEpoch = new Map<number, string[]>();
     post.tags.forEach((tag, index) => {
@@ -318,6 +349,9 @@ export class PostLedger {
       if (tags === undefined) byEpoch.set(epoch, [tag]);
       else tags.push(tag);
     });
-    for (const [epoch, tags] of byEpoch) this.#engine.retract(tags, epoch);
+    for (const [epoch, tags] of byEpoch) {
+      this.#engine.retract(tags, epoch, post.acct);
+      this.#languages?.retract(post.lang, tags, epoch);
+    }
   }
 }

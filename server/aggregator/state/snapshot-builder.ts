@@ -1,5 +1,6 @@
 /** Turns an engine tick and the intake's bookkeeping into the wire's `snapshot` and `hello`. */
 import { PROTOCOL_VERSION, type Hello, type IngestReport, type Snapshot } from "../../../shared/messages.ts";
+import { formatDuration } from "../../../shared/duration.ts";
 import type { TickResult } from "../engine/tick-result.ts";
 import type { IntakeStats } from "./intake-stats.ts";
 import type { TagHistory } from "./tag-history.ts";
@@ -11,6 +12,8 @@ export interface SnapshotSettings {
   readonly title: string | undefined;
   /** When the aggregator started, in ms since the epoch. */
   readonly startedAt: number;
+  /** The trend's settings, when trends are scored. */
+  readonly trend?: { readonly windowMs: number; readonly baselineMs: number; readonly threshold: number; readonly halfLifeMs: number } | undefined;
 }
 
 export function buildSnapshot(
@@ -19,6 +22,7 @@ export function buildSnapshot(
   settings: SnapshotSettings,
   history: TagHistory,
   ingest?: IngestReport,
+  languages?: readonly string[],
 ): Snapshot {
   return {
     type: "snapshot",
@@ -31,6 +35,8 @@ export function buildSnapshot(
     windows: tick.windows.map((w) => ({
       window: w.window,
       top: w.top.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })),
+      ...(w.byAccounts !== undefined && { byAccounts: w.byAccounts.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })) }),
+      ...(w.byTrend !== undefined && { byTrend: w.byTrend.map((entry) => ({ ...entry, history: history.of(entry.tag, w.window) })) }),
     })),
     stats: {
       lines: tick.counters.lines,
@@ -39,8 +45,13 @@ export function buildSnapshot(
       ...(tick.counters.distinctEstimated === true && { distinctEstimated: true as const }),
       rejected: intake.rejectedTotal,
       ingestors: intake.connections,
+      ...(tick.counters.withAccount !== undefined && { noAccount: tick.counters.lines - tick.counters.withAccount }),
+      ...(tick.counters.late !== undefined && { late: tick.counters.late }),
+      ...(tick.counters.beforeWindow !== undefined && { beforeWindow: tick.counters.beforeWindow }),
+      ...(tick.counters.future !== undefined && { future: tick.counters.future }),
     },
     ...(ingest !== undefined && { ingest }),
+    ...(languages !== undefined && { languages: [...languages] }),
     startedAt: new Date(settings.startedAt).toISOString(),
   };
 }
@@ -56,5 +67,13 @@ export function buildHello(intake: IntakeStats, settings: SnapshotSettings): Hel
     instances: intake.instances,
     startedAt: new Date(settings.startedAt).toISOString(),
     ...(settings.title !== undefined && { title: settings.title }),
+    ...(settings.trend !== undefined && {
+      trend: {
+        window: formatDuration(settings.trend.windowMs),
+        baseline: formatDuration(settings.trend.baselineMs),
+        threshold: settings.trend.threshold,
+        halfLife: formatDuration(settings.trend.halfLifeMs),
+      },
+    }),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The REST view of the counts: `GET /api/top?window=15m&n=20` and `GET /api/tags/:tag`.
+/**
+ * The REST view of the counts: `GET /api/top?window=15m&n=20&by=accounts` and `GET /api/tags/:tag`.
  * Query and path are validated against their schemas in shared/messages.ts, so a bad value gets a
  * clear 400.
  */
@@ -13,7 +14,16 @@ export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
 
   app.get<{ Querystring: TopQuery }>("/api/top", zodRoute({ querystring: topQuerySchema }), async (request, reply) => {
     const window = request.query.window ?? feed.windows[0] ?? "";
-    const top = feed.top(window, request.query.n ?? defaultN);
+    const { lang, by } = request.query;
+    if (lang !== undefined && !feed.windows.includes(window)) {
+      return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
+    }
+    if (lang !== undefined && by !== "posts") return reply.code(400).send({ error: "lang ranks by posts only: drop by or use by=posts" });
+    const top = feed.top(window, request.query.n ?? defaultN, by, lang?.toLowerCase());
+    if (top === undefined && lang !== undefined) {
+      const kept = feed.languages?.() ?? [];
+      return reply.code(404).send({ error: `language "${lang}" is not kept; kept: ${kept.length === 0 ? "none" : kept.join(", ")} (LANGUAGES)` });
+    }
     if (top === undefined) {
       return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
     }

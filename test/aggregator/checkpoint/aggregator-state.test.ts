@@ -166,9 +166,14 @@ describe("aggregator state", () => {
     const configured = { windows: ["30s", "complete"], capacity: undefined };
     const { engine, posts, ...withoutEngine } = state;
     expect(restoreProblem(withoutEngine, configured)).toBe("malformed checkpoint (engine: Invalid input: expected object, received undefined)");
-    expect(restoreProblem({ ...state, engine: { ...engine, version: 2 } }, configured)).toBe("engine state format 2; this version reads 1");
+    expect(restoreProblem({ ...state, engine: { ...engine, version: 3 } }, configured)).toBe("engine state format 3; this version reads 2");
+    // A state saved before accounts, the trend and event time were (engine state 1) is refused too.
+    expect(restoreProblem({ ...state, engine: { ...engine, version: 1 } }, configured)).toBe("engine state format 1; this version reads 2");
     const { posts: _, ...withoutPosts } = state;
     expect(restoreProblem(withoutPosts, configured)).toBe("malformed checkpoint (posts: Invalid input: expected object, received undefined)");
+    expect(restoreProblem({ ...state, posts: { ...posts, accts: ["someone@a.example", "someone@b.example"] } }, configured)).toBe(
+      "malformed checkpoint (posts: post ids, authors and languages differ in length)",
+    );
     expect(restoreProblem({ ...state, engine: { ...engine, open: { ids: new Uint32Array(2), deltas: new Float64Array(1) } } }, configured)).toBe(
       "malformed checkpoint (engine.open: open ids and deltas differ in length)",
     );

@@ -14,6 +14,7 @@ import {
   buildParts,
   captureState,
   startCapture,
+  type AggregatorParts,
   type AggregatorState,
   type PartsOptions,
   type SavedSettings,
@@ -24,31 +25,55 @@ const T0 = Date.UTC(2026, 0, 1);
 /** Small slices, so that even a small state is read in many turns. */
 const SLICE = 64;
 
-function timeline(capacity?: number) {
+/**
+ * Distinct accounts with a trend on a 20 s window (a column of its own) against a 60 s baseline,
+ * event time with 15 s of lateness, and a top per kept language.
+ */
+const COUNTING_FEATURES = {
+  accounts: { capacity: 200, trend: { windowMs: 20 * SECOND, baselineMs: 60 * SECOND, threshold: 1, halfLifeMs: 60 * SECOND } },
+  eventTime: { allowedLatenessMs: 15 * SECOND },
+} as const;
+
+function timeline(capacity?: number, features = false) {
   const clock = { now: T0 };
   const options: PartsOptions = {
-    engine: { windows: [{ kind: "sliding", lengthMs: 40 * SECOND }, { kind: "complete" }], topN: 5, ...(capacity !== undefined && { capacity }) },
+    engine: {
+      windows: [{ kind: "sliding", lengthMs: 40 * SECOND }, { kind: "complete" }],
+      topN: 5,
+      ...(capacity !== undefined && { capacity }),
+      ...(features && COUNTING_FEATURES),
+    },
     postMemory: { maxEntries: 50, maxAgeMs: 3_600_000 },
     clock: () => clock.now,
+    ...(features && { languages: { kind: "list", codes: ["en", "de"] } as const }),
   };
   const settings: SavedSettings = { windows: ["40s", "complete"], capacity, topN: 5, configuredTriggerMs: 10_000, triggerMs: 10_000 };
   const parts = buildParts(options, clock.now);
   const tick = (): void => {
     clock.now += 10 * SECOND;
     const result = parts.engine.tick(clock.now);
+    parts.languages?.tick(clock.now, result.epoch);
     parts.history.record(result.windows, (tag) => parts.engine.countsOf(tag));
   };
   let serial = 0;
-  /** Lines with new names and old ones, posts with ids, edits and deletions. */
-  const traffic = (lines: number): void => {
-    for (let i = 0; i < lines; i++, serial++) {
-      const tags = [`new${serial}`, `tag${serial % 7}`, `tag${serial % 3}`];
-      if (serial % 2 === 0) parts.posts.post(tags, { id: `post${serial}` });
-      else parts.engine.ingest(tags);
-      if (serial % 5 === 0) parts.posts.update(`post${serial - 4}`, [`tag${serial % 7}`, `edit${serial}`]);
-      if (serial % 9 === 0) parts.posts.delete(`post${serial - 8}`);
-      if (serial % 11 === 0) parts.posts.post([`tag${serial % 3}`], { id: `post${serial - 10}` });
-    }
+  /**
+   * Lines with new names and old ones, posts with ids, edits and deletions. With the counting
+   * features, posts carry an author, a language and a time: now, in a closed interval, or older
+   * than the watermark.
+   */
+  const traffic = (lines: number, into: readonly AggregatorParts[] = [parts]): void => {
+    for (let i = 0; i < lines; i++, serial++) for (const parts of into) line(parts);
+  };
+  const line = (parts: AggregatorParts): void => {
+    const tags = [`new${serial}`, `tag${serial % 7}`, `tag${serial % 3}`];
+    const ageMs = ([0, 12, 30][serial % 3] as number) * SECOND;
+    const meta = features ? { acct: `user${serial % 6}@example.social`, lang: ["en", "de", "fr"][serial % 3] as string, ts: clock.now - ageMs } : {};
+    if (serial % 2 === 0) parts.posts.post(tags, { id: `post${serial}`, ...meta });
+    else if (features) parts.posts.post(tags, meta);
+    else parts.engine.ingest(tags);
+    if (serial % 5 === 0) parts.posts.update(`post${serial - 4}`, [`tag${serial % 7}`, `edit${serial}`]);
+    if (serial % 9 === 0) parts.posts.delete(`post${serial - 8}`);
+    if (serial % 11 === 0) parts.posts.post([`tag${serial % 3}`], { id: `post${serial - 10}` });
   };
   /** The state now, as the synchronous copy has it. */
   const copy = (): AggregatorState => deserialize(serialize(captureState(parts, settings, clock.now))) as AggregatorState;
@@ -150,6 +175,65 @@ describe("a capture read across several turns", () => {
     expect(t.parts.engine.ingested.lines).toBeGreaterThan(linesThen);
     expect(restored.posts.stats.held).toBe(restoredState.posts.ids.length);
     expect(restored.posts.stats.held).toBeGreaterThan(0);
+  });
+
+  it("holds the accounts, the trend's baseline, event time and the posts' authors and languages of its instant", () => {
+    const t = timeline(undefined, true);
+    for (let i = 0; i < 8; i++) {
+      t.traffic(25);
+      t.tick();
+    }
+    t.traffic(15); // posts dated in closed intervals wait for the next tick
+    const expected = t.copy();
+    // Every piece is there to compare, not absent on both sides.
+    expect(expected.engine.accounts?.pairs.length).toBeGreaterThan(0);
+    expect(expected.engine.withAccount).toBeGreaterThan(0);
+    expect(expected.engine.trend?.slots.length).toBeGreaterThan(0);
+    expect(expected.engine.eventTime?.pending.length).toBeGreaterThan(0);
+    expect(expected.engine.eventTime?.late).toBeGreaterThan(0);
+    expect(expected.posts.accts).toContain("user0@example.social");
+    expect(expected.posts.langs).toContain("de");
+    const { decoded } = captureAcross(t, 10, () => {
+      t.traffic(20);
+      t.tick();
+      t.traffic(20);
+    });
+    expect(decoded).toEqual(expected);
+    expect(t.parts.engine.ingested.withAccount).toBeGreaterThan(expected.engine.withAccount ?? 0);
+  });
+
+  it("restores accounts, trend and event time that go on exactly as the original's from the instant of the capture", () => {
+    const t = timeline(undefined, true);
+    for (let i = 0; i < 8; i++) {
+      t.traffic(25);
+      t.tick();
+    }
+    t.traffic(10); // posts dated in closed intervals, not applied before the next tick
+    const at = t.clock.now;
+    const tags = ["tag0", "tag1", "tag2", "tag5", "new3"];
+    const view = (parts: typeof t.parts) => ({
+      counts: tags.map((tag) => parts.engine.countsOf(tag)),
+      accounts: tags.map((tag) => parts.engine.accountsOf(tag)),
+      trend: tags.map((tag) => parts.engine.trendOf(tag)),
+      counters: parts.engine.ingested,
+      top: parts.engine.latest,
+    });
+    const restoredState = captureAcross(t, 5, () => {}).decoded;
+    const restored = buildParts(t.options, at, restoredState);
+    expect(restored.engine.ingested).toEqual(t.parts.engine.ingested);
+    expect(tags.map((tag) => restored.engine.countsOf(tag))).toEqual(tags.map((tag) => t.parts.engine.countsOf(tag)));
+    // The same next tick, the same posts and edits after it, and the next: both engines agree throughout.
+    t.tick();
+    restored.engine.tick(t.clock.now);
+    expect(view(restored)).toEqual(view(t.parts));
+    expect(t.parts.engine.accountsOf("tag0")?.["complete"]).toBe(6);
+    expect(t.parts.engine.trendOf("tag0")?.observed).toBeGreaterThan(0);
+    expect(t.parts.engine.ingested.late).toBeGreaterThan(0);
+    t.traffic(30, [t.parts, restored]);
+    t.tick();
+    restored.engine.tick(t.clock.now);
+    expect(view(restored)).toEqual(view(t.parts));
+    expect(restored.engine.exportState()).toEqual(t.parts.engine.exportState());
   });
 
   it("needs no copy of its own once released: a later tick reads nothing more from it", () => {

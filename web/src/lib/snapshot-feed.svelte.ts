@@ -12,11 +12,13 @@ import { Backoff, type BackoffPolicy } from "../../../shared/backoff.ts";
 import {
   parseServerMessage,
   type Hello,
+  type RankBy,
   type Snapshot,
   type Source,
   type TopEntry,
 } from "../../../shared/messages.ts";
 import type { ConnectionState } from "./connection-state.ts";
+import { rankingOf } from "./rank-by.ts";
 import { RateMeter, type Rates } from "./rate-meter.ts";
 
 const NO_ENTRIES: readonly TopEntry[] = Object.freeze([]);
@@ -70,8 +72,9 @@ export class SnapshotFeed {
   }
 
   /** The latest ranking of one window, empty until a snapshot carries it. */
-  top(window: string): readonly TopEntry[] {
-    return this.snapshot?.windows.find((w) => w.window === window)?.top ?? NO_ENTRIES;
+  top(window: string, by: RankBy = "posts"): readonly TopEntry[] {
+    const ranking = rankingOf(this.snapshot?.windows.find((w) => w.window === window), by);
+    return ranking.length === 0 ? NO_ENTRIES : ranking;
   }
 
   /**

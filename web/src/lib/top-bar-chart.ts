@@ -13,7 +13,8 @@ import {
   Tooltip,
   type ChartConfiguration,
 } from "chart.js";
-import type { TopEntry } from "../../../shared/messages.ts";
+import type { RankBy, TopEntry } from "../../../shared/messages.ts";
+import { barValue } from "./rank-by.ts";
 import { barValueLabels } from "./bar-value-labels-plugin.ts";
 import { formatCount } from "./count-format.ts";
 
@@ -37,7 +38,11 @@ function themeReader(element: Element): (name: string) => string {
   return (name) => style.getPropertyValue(name).trim();
 }
 
-export function createTopBarChart(canvas: HTMLCanvasElement): TopBarChart {
+/** What a tooltip calls a bar's value, by what the chart ranks by. */
+const VALUE_NAMES: Readonly<Record<RankBy, string>> = { posts: "uses", accounts: "accounts", trend: "trend score" };
+
+/** `onpick`: called with the tag of a bar clicked (the dashboard shows its details). */
+export function createTopBarChart(canvas: HTMLCanvasElement, onpick?: (tag: string) => void): TopBarChart {
   const theme = themeReader(canvas);
   const fontFamily = theme("--font-sans");
   const barStart = theme("--bar-start");
@@ -52,6 +57,11 @@ export function createTopBarChart(canvas: HTMLCanvasElement): TopBarChart {
       responsive: true,
       maintainAspectRatio: false,
       layout: { padding: { right: 56 } },
+      onClick: (_event, elements, chart) => {
+        const index = elements[0]?.index;
+        const tag = index === undefined ? undefined : chart.data.labels?.[index];
+        if (typeof tag === "string") onpick?.(tag);
+      },
       font: { family: fontFamily },
       color: theme("--text"),
       datasets: {
@@ -97,7 +107,7 @@ export function createTopBarChart(canvas: HTMLCanvasElement): TopBarChart {
           displayColors: false,
           callbacks: {
             title: (items) => (items[0] === undefined ? "" : `#${items[0].label}`),
-            label: (item) => `${formatCount(item.parsed.x ?? 0)} uses`,
+            label: (item) => `${formatCount(item.parsed.x ?? 0)} ${VALUE_NAMES[(item.chart.options as { rankBy?: RankBy }).rankBy ?? "posts"]}`,
           },
         },
         barValueLabels: {
@@ -115,11 +125,12 @@ export function createTopBarChart(canvas: HTMLCanvasElement): TopBarChart {
 }
 
 /** Replaces the ranking in place; with `animate` false the bars jump straight to their lengths. */
-export function showRanking(chart: TopBarChart, entries: readonly TopEntry[], animate: boolean): void {
+export function showRanking(chart: TopBarChart, entries: readonly TopEntry[], animate: boolean, by: RankBy = "posts"): void {
   // Labels hold the tags as received; the axis and the tooltip add the "#" when they draw.
   chart.data.labels = entries.map((entry) => entry.tag);
   const dataset = chart.data.datasets[0];
-  if (dataset) dataset.data = entries.map((entry) => entry.count);
+  if (dataset) dataset.data = entries.map((entry) => barValue(entry, by));
+  (chart.options as { rankBy?: RankBy }).rankBy = by;
   chart.options.animation = animate ? { duration: 600, easing: "easeOutCubic" } : false;
   chart.update(animate ? undefined : "none");
 }

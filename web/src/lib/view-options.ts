@@ -1,5 +1,5 @@
 /**
- * What a screen's URL asks for: `/wall` or `?wall=1`, `window`, `n`, `theme`, `title` and `hide`.
+ * What a screen's URL asks for: `/wall` or `?wall=1`, `window`, `by`, `n`, `theme`, `title` and `hide`.
  * A link is the whole configuration of a screen, so it can be shared or put on a kiosk.
  *
  * A value that cannot be used never blanks the page: it falls back to the default and leaves a
@@ -9,6 +9,7 @@
  */
 import { describeWindow } from "../../../shared/duration.ts";
 import { normaliseHashtag } from "../../../shared/hashtag.ts";
+import { rankBySchema, type RankBy } from "../../../shared/messages.ts";
 
 export const THEMES = ["dark", "light", "auto"] as const;
 export type ThemePreference = (typeof THEMES)[number];
@@ -24,6 +25,10 @@ export interface ViewOptions {
   readonly wall: boolean;
   /** The window the URL asks for, checked against the server's list by `resolveView`. */
   readonly window: string | undefined;
+  /** What to rank by: posts (default), accounts or trend. */
+  readonly by: RankBy;
+  /** A language whose posts alone are ranked (BCP 47, lower case), or undefined for all. */
+  readonly lang: string | undefined;
   readonly n: number | undefined;
   readonly theme: ThemePreference;
   readonly title: string | undefined;
@@ -75,12 +80,33 @@ export function readViewOptions(location: { readonly pathname: string; readonly 
     else hide.add(name);
   }
 
-  return { wall, window: text("window"), n, theme, title, hide, notices };
+  const byText = text("by");
+  let by: RankBy = "posts";
+  if (byText !== undefined) {
+    const parsed = rankBySchema.safeParse(byText.toLowerCase());
+    if (parsed.success) by = parsed.data;
+    else notices.push(`by “${byText}” is not posts, accounts or trend: ranking by posts.`);
+  }
+
+  const langText = text("lang");
+  let lang: string | undefined;
+  if (langText !== undefined) {
+    if (/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(langText)) lang = langText.toLowerCase();
+    else notices.push(`lang “${langText}” is not a language code such as de or pt-br: showing all languages.`);
+  }
+  if (lang !== undefined && by !== "posts") {
+    notices.push(`a language is ranked by posts only: showing ${lang} by posts.`);
+    by = "posts";
+  }
+
+  return { wall, window: text("window"), by, lang, n, theme, title, hide, notices };
 }
 
 export interface ServerFacts {
   readonly windows: readonly string[];
   readonly topN: number;
+  /** True when the server scores trends (its `hello` has `trend`). */
+  readonly trends?: boolean;
 }
 
 export interface ResolvedView {
@@ -88,6 +114,8 @@ export interface ResolvedView {
   readonly window: string | undefined;
   /** How many rows to show. */
   readonly n: number;
+  /** What to rank by, once checked against what the server offers. */
+  readonly by: RankBy;
   /** What the URL asked for that this server cannot give, and what is shown instead. */
   readonly notices: readonly string[];
 }
@@ -111,5 +139,10 @@ export function resolveView(options: ViewOptions, facts: ServerFacts): ResolvedV
     notices.push(`n ${n} is more than this server's top ${facts.topN}: showing ${facts.topN}.`);
     n = facts.topN;
   }
-  return { window, n, notices };
+  let by = options.by;
+  if (by === "trend" && facts.trends === false) {
+    notices.push("this server does not score trends: ranking by posts.");
+    by = "posts";
+  }
+  return { window, n, by, notices };
 }
