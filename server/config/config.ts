@@ -16,6 +16,7 @@ import { INGEST_FLAGS, ingestSettings, ingestVariables, type IngestSettings } fr
 import { lineSocketSettings, lineSocketVariables, type LineSocketSettings } from "./line-socket-settings.ts";
 import { anyTokenConfigured, parseInstanceUrls, resolveInstances, type MastodonInstance } from "./mastodon-instances.ts";
 import { parseMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
+import { NATS_FLAGS, natsSettings, natsVariables, type NatsSettings } from "./nats-settings.ts";
 import { byteSize, checked, duration, port, positiveInt, wholeNumber } from "./variable-types.ts";
 
 /** LANGUAGES: a fixed list of language codes, or the N busiest languages. */
@@ -63,6 +64,7 @@ export const FLAGS = {
   "api-rate-limit": "API_RATE_LIMIT",
   title: "TITLE",
   ...INGEST_FLAGS,
+  ...NATS_FLAGS,
 } as const;
 
 const windows = z.string().transform((text, ctx) => {
@@ -103,6 +105,7 @@ export const CONFIG_VARIABLES = {
   MASTODON_STREAMING_URL: z.url({ protocol: /^wss?$/, error: "MASTODON_STREAMING_URL must be a ws(s) URL" }).optional(),
   ...ingestVariables,
   ...lineSocketVariables,
+  ...natsVariables,
   HOST: z.string().default("127.0.0.1"),
   HTTP_PORT: port(3000),
   API_RATE_LIMIT: positiveInt(600, 1_000_000),
@@ -181,6 +184,8 @@ export interface Config extends IngestSettings {
     readonly silenceTimeoutMs: number;
   };
   readonly ingest: LineSocketSettings;
+  /** The cluster (NATS JetStream), or undefined on one machine (no NATS_URL). */
+  readonly nats: NatsSettings | undefined;
   readonly http: {
     readonly host: string;
     readonly port: number;
@@ -290,8 +295,9 @@ export function loadConfig({ argv = [], env = {}, envFile }: ConfigSources): Con
   }
   const ingest = valid(...Object.keys(ingestVariables)) ? ingestSettings(values, problems) : undefined;
   const lineSocket = valid(...Object.keys(lineSocketVariables)) ? lineSocketSettings(values, problems) : undefined;
+  const nats = valid(...Object.keys(natsVariables)) ? natsSettings(values, problems) : undefined;
   if (problems.length > 0 || ingest === undefined || lineSocket === undefined) throw new ConfigError(problems);
-  return toConfig(values, { instances, demo, ingest, lineSocket }, positionals);
+  return toConfig(values, { instances, demo, ingest, lineSocket, nats }, positionals);
 }
 
 /** The message with its leading variable name replaced by `name` (a flag), or prefixed with it. */
@@ -333,9 +339,10 @@ interface Resolved {
   readonly demo: boolean;
   readonly ingest: IngestSettings;
   readonly lineSocket: LineSocketSettings;
+  readonly nats: NatsSettings | undefined;
 }
 
-function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, positionals: readonly string[]): Config {
+function toConfig(env: Env, { instances, demo, ingest, lineSocket, nats }: Resolved, positionals: readonly string[]): Config {
   const first = instances[0] as MastodonInstance;
   return deepFreeze({
     mastodon: {
@@ -348,6 +355,7 @@ function toConfig(env: Env, { instances, demo, ingest, lineSocket }: Resolved, p
     },
     ...ingest,
     ingest: lineSocket,
+    nats,
     http: { host: env.HOST, port: env.HTTP_PORT, apiRateLimit: env.API_RATE_LIMIT, wsMaxBufferedBytes: env.WS_MAX_BUFFERED, wsMaxClients: env.WS_MAX_CLIENTS },
     triggerMs: env.TRIGGER_INTERVAL,
     windows: env.WINDOWS,
