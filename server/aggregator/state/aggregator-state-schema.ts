@@ -59,6 +59,7 @@ const trend = z.looseObject({
 
 const eventTime = z.looseObject({
   newest: extended,
+  heldFrom: time.optional(),
   late: count,
   beforeWindow: count,
   future: count,
