@@ -176,7 +176,8 @@ export class CountingEngine {
     return {
       ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
       ...(this.#trend !== undefined && { trend: this.#trend.exportState() }),
-      ...(this.#lateness !== undefined && {
+      // An engine following another's event-time decisions (`ingestInto`) has pending posts without event time of its own.
+      ...((this.#lateness !== undefined || this.#lateAdds.length > 0) && {
         eventTime: {
           newest: this.#newestEventTs,
           heldFrom: this.#heldFrom(),
@@ -283,7 +284,7 @@ export class CountingEngine {
       this.#withAccount = state.withAccount ?? 0;
     }
     if (this.#trend !== undefined && state.trend !== undefined) this.#trend.load(state.trend as TrendScoresState);
-    if (this.#lateness !== undefined && state.eventTime !== undefined) {
+    if (state.eventTime !== undefined) {
       this.#newestEventTs = state.eventTime.newest;
       // Without the saved start, the oldest bucket's close is the earliest time surely inside it.
       this.#heldSince = state.eventTime.heldFrom ?? (this.#log === undefined || this.#log.end === this.#log.start ? state.latest.at : this.#log.closedAtOf(this.#log.start));
