@@ -141,6 +141,29 @@ describe("event time with a watermark", () => {
     expect(restored.countsOf("late")).toEqual(original.engine.countsOf("late"));
   });
 
+  it("restores a state saved without where its intervals begin: the oldest held interval's close is the earliest time counted", () => {
+    const { engine, tickAt } = setup();
+    for (const t of [10, 20, 30, 40]) tickAt(t * SECOND);
+    const state = engine.exportState();
+    const eventTime = state.eventTime;
+    if (eventTime === undefined) throw new Error("no event-time state");
+    const { heldFrom, ...withoutStart } = eventTime;
+    expect(heldFrom).toBe(T0);
+    const restored = CountingEngine.restore({ ...state, eventTime: withoutStart }, {
+      windows: WINDOWS,
+      topN: 20,
+      accounts: { capacity: 1000 },
+      eventTime: { allowedLatenessMs: 45 * SECOND },
+    });
+    restored.ingestPost(["now"], { ts: T0 + 44 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+    restored.ingestPost(["first"], { ts: T0 + 5 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND }); // in (0, 10 s]: its start is not known
+    restored.ingestPost(["second"], { ts: T0 + 15 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+    restored.tick(T0 + 50 * SECOND);
+    expect(restored.countsOf("first")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(restored.countsOf("second")).toEqual({ "30s": 0, "1m": 1, complete: 1 });
+    expect(restored.latest.counters).toMatchObject({ late: 0, beforeWindow: 2 });
+  });
+
   it("takes a late post back from the interval it was counted in when it is deleted", () => {
     const { engine, ledger, at, tickAt, post } = setup();
     for (const t of [10, 20, 30, 40]) tickAt(t * SECOND);
