@@ -12,6 +12,8 @@ interface Box {
   readonly height: number;
   readonly top: number;
   readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
 }
 
 interface PageElement {
@@ -78,6 +80,8 @@ export interface WallRow {
   barWidth: number;
   top: number;
   height: number;
+  /** True when the figure after the bar ends before the sparkline begins. */
+  figureClear: boolean;
   /** A trend ranking's reason line: its text, font size, whether it is whole, and whether it lies inside its row. */
   reason?: { text: string; px: number; fits: boolean; inside: boolean };
 }
@@ -91,6 +95,8 @@ export async function wallRows(page: Page): Promise<WallRow[]> {
       const bar = row.querySelector(".bar");
       const box = row.getBoundingClientRect();
       const style = label === null ? undefined : (globalThis as unknown as PageWindow).getComputedStyle(label);
+      const figure = row.querySelector('[data-testid="bar-figure"]')?.getBoundingClientRect();
+      const spark = row.querySelector(".spark")?.getBoundingClientRect();
       const reason = row.querySelector('[data-testid="trend-reason"]');
       const reasonBox = reason?.getBoundingClientRect();
       return {
@@ -105,6 +111,7 @@ export async function wallRows(page: Page): Promise<WallRow[]> {
         barWidth: bar?.getBoundingClientRect().width ?? 0,
         top: box.top,
         height: box.height,
+        figureClear: figure === undefined || spark === undefined || figure.right <= spark.left,
         ...(reason !== null &&
           reasonBox !== undefined && {
             reason: {

@@ -209,6 +209,7 @@ describe.skipIf(skipWithoutChromium())("the wall's Trending now, legible from ac
         expect(row.labelPx, `${row.tag}: label ${row.labelPx} px`).toBeGreaterThanOrEqual(height / 45);
         expect(row.reason?.fits, `${row.tag}: reason cut off`).toBe(true);
         expect(row.reason?.inside, `${row.tag}: reason outside its row`).toBe(true);
+        expect(row.figureClear, `${row.tag}: its accounts run into the sparkline`).toBe(true);
       }
       await page.screenshot({ path: `${ARTIFACTS}trending-wall-reasons-${width}x${height}.png` });
     });
