@@ -28,6 +28,9 @@ serveProbes(() => aggregator.ingested().tags);
 onParent("top", (message) => {
   tell({ type: "top", top: aggregator.top(String(message.window), Number(message.n))?.top ?? [] });
 });
+onParent("counters", () => {
+  tell({ type: "counters", counters: aggregator.ingested() });
+});
 onParent("stop", async () => {
   await close();
   rmSync(stateDir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ interface Done extends Message {
   readonly rssBytes: number;
   readonly seconds: number;
   readonly posts: number;
+  readonly baselineSlots: number;
+  readonly baselineEntries: number;
 }
 
 async function probe(hours: number, accounts: boolean): Promise<Done> {
@@ -34,14 +36,15 @@ export const baselineMemory: Scenario = {
     return [
       {
         scenario: "baseline",
-        metric: `heap after GC, ${hours} h at 200 posts/s, accounts + trend + event time`,
+        metric: `engine heap after GC, ${hours} h at 200 posts/s, accounts + trend + event time`,
         unit: "MB",
         value: mb(full.heapBytes),
         higherIsBetter: false,
         baselines: [{ name: "plain counts", value: mb(plain.heapBytes) }],
         notes: [
           `${full.posts.toLocaleString("en-US")} posts; RSS ${mb(full.rssBytes).toFixed(0)} MB (plain ${mb(plain.rssBytes).toFixed(0)} MB); ` +
-            `${full.seconds.toFixed(0)} s to run (plain ${plain.seconds.toFixed(0)} s)`,
+            `${full.seconds.toFixed(0)} s to run (plain ${plain.seconds.toFixed(0)} s); ` +
+            `the baseline holds ${full.baselineEntries.toLocaleString("en-US")} (tag, accounts) entries in ${full.baselineSlots} slots`,
         ],
       },
     ];

@@ -22,7 +22,7 @@ describe("npm run bench --smoke", () => {
     const report = JSON.parse(readFileSync(out, "utf8")) as Report;
     expect(report.size).toBe("smoke");
     expect(report.figures.map((f) => f.scenario)).toEqual([
-      ...["ingest", "tick", "latency", "fanout", "memory", "memory", "start-up", "start-up"],
+      ...["ingest", "ingest", "tick", "latency", "fanout", "memory", "memory", "start-up", "start-up"],
       ...Array<string>(5).fill("checkpoint"),
       "baseline",
     ]);
@@ -33,6 +33,10 @@ describe("npm run bench --smoke", () => {
     }
     expect(report.figures[0]?.baselines.map((b) => b.name)).toEqual(["naive", "Redis"]);
     expect(report.figures[0]?.baselines[1]).toEqual({ name: "Redis", value: undefined, note: "(not run at --smoke sizes)" });
+    // The same tags as JSON posts with an author and a time, beside the plain lines.
+    expect(report.figures[1]?.metric).toContain("JSON posts with acct+ts");
+    expect(report.figures[1]?.baselines.map((b) => b.name)).toEqual(["plain lines"]);
+    expect(report.figures[1]?.notes?.[0]).toMatch(/^posts: [\d,]+, with an author [\d,]+; late \d+, older than a window \d+, dated ahead \d+$/);
     expect(stdout).toContain("| scenario | figure | tagstream | baselines (× better) | target | met? |");
   }, 180_000);
 });

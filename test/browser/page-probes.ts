@@ -12,6 +12,8 @@ interface Box {
   readonly height: number;
   readonly top: number;
   readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
 }
 
 interface PageElement {
@@ -78,6 +80,10 @@ export interface WallRow {
   barWidth: number;
   top: number;
   height: number;
+  /** True when the figure after the bar ends before the sparkline begins. */
+  figureClear: boolean;
+  /** A trend ranking's reason line: its text, font size, whether it is whole, and whether it lies inside its row. */
+  reason?: { text: string; px: number; fits: boolean; inside: boolean };
 }
 
 /** The wall's rows in rank order (the DOM keeps them in tag order: see RankedBars). */
@@ -89,6 +95,10 @@ export async function wallRows(page: Page): Promise<WallRow[]> {
       const bar = row.querySelector(".bar");
       const box = row.getBoundingClientRect();
       const style = label === null ? undefined : (globalThis as unknown as PageWindow).getComputedStyle(label);
+      const figure = row.querySelector('[data-testid="bar-figure"]')?.getBoundingClientRect();
+      const spark = row.querySelector(".spark")?.getBoundingClientRect();
+      const reason = row.querySelector('[data-testid="trend-reason"]');
+      const reasonBox = reason?.getBoundingClientRect();
       return {
         tag: row.dataset.tag,
         rank: Number(row.dataset.rank),
@@ -101,6 +111,16 @@ export async function wallRows(page: Page): Promise<WallRow[]> {
         barWidth: bar?.getBoundingClientRect().width ?? 0,
         top: box.top,
         height: box.height,
+        figureClear: figure === undefined || spark === undefined || figure.right <= spark.left,
+        ...(reason !== null &&
+          reasonBox !== undefined && {
+            reason: {
+              text: (reason.textContent ?? "").trim(),
+              px: Number.parseFloat((globalThis as unknown as PageWindow).getComputedStyle(reason).fontSize),
+              fits: reason.scrollWidth <= reason.clientWidth,
+              inside: reasonBox.top >= box.top - 0.5 && reasonBox.bottom <= box.bottom + 0.5,
+            },
+          }),
       };
     }),
   );

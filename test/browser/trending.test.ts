@@ -10,14 +10,22 @@ import net from "node:net";
 import { once } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/aggregator-harness.ts";
+import { startHarness, type Harness, type HarnessOptions } from "../support/aggregator-harness.ts";
 import { waitUntil } from "../support/wait-until.ts";
 import { ARTIFACTS, BrowserSession, DIST_WEB, PAGE_WAIT, requireBuiltDashboard } from "./browser-session.ts";
 import { skipWithoutChromium } from "./chromium.ts";
+import { wallRows } from "./page-probes.ts";
 
 const SECOND = 1000;
 const T0 = Date.UTC(2026, 0, 1);
 const line = (tag: string, acct: string): string => `${JSON.stringify({ tags: [tag], acct })}\n`;
+
+/** The real aggregator and the built dashboard on a virtual clock. */
+async function servedHarness(clock: { now: number }, options: HarnessOptions): Promise<Harness> {
+  requireBuiltDashboard();
+  await mkdir(ARTIFACTS, { recursive: true });
+  return startHarness({ ...options, clock: () => clock.now, staticDir: DIST_WEB });
+}
 
 describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard", () => {
   let harness: Harness;
@@ -25,13 +33,9 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
   const session = new BrowserSession();
 
   beforeAll(async () => {
-    requireBuiltDashboard();
-    await mkdir(ARTIFACTS, { recursive: true });
-    let now = T0;
-    harness = await startHarness({
+    const clock = { now: T0 };
+    harness = await servedHarness(clock, {
       windows: [{ kind: "sliding", lengthMs: 60 * SECOND }, { kind: "complete" }],
-      clock: () => now,
-      staticDir: DIST_WEB,
       trend: { windowMs: 10 * SECOND, baselineMs: 30 * SECOND, threshold: 3, halfLifeMs: 20 * SECOND },
       languages: { kind: "list", codes: ["de", "ja"] },
     });
@@ -43,7 +47,7 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
     const step = async (extra = ""): Promise<void> => {
       const usual = ["e1", "e2", "e3", "e4"].map((a) => line("photography", `${a}@x`)).join("");
       await harness.sendLines(usual + line("megadeals", "bot@spam").repeat(20) + extra);
-      now += 5 * SECOND;
+      clock.now += 5 * SECOND;
       harness.aggregator.tick();
     };
     for (let i = 0; i < 6; i++) await step();
@@ -149,4 +153,65 @@ describe.skipIf(skipWithoutChromium())("trending on the wall and the dashboard",
     await expect.poll(() => page.getByTestId("tag-detail-languages").textContent()).toBe("Posts by language (since start): German 1");
     await page.screenshot({ path: `${ARTIFACTS}trending-dashboard-1280x900.png`, fullPage: true });
   });
+});
+
+/**
+ * "Trending now" on a wall, with the longest reasons a 1 h trend window gives: twelve tags used
+ * by two accounts every hour, then bursting by 5 to 16 new accounts. The reasons are read from
+ * across the room, so each must be as legible as the tag labels (1/45 of the screen's height: 24 px
+ * at 1080p, 48 px at 4K), whole, and inside its own row.
+ */
+describe.skipIf(skipWithoutChromium())("the wall's Trending now, legible from across the room", () => {
+  const HOUR = 3600 * SECOND;
+  const TAGS = ["klimaschutzdemonstration", "eclipse", "bahnstreik", "caturday", "写真", "rustlang", "astronomy", "gardening", "histodons", "sourdough", "birds", "chess"];
+  let harness: Harness;
+  let ingestor: net.Socket;
+  const session = new BrowserSession();
+
+  beforeAll(async () => {
+    const clock = { now: T0 };
+    harness = await servedHarness(clock, {
+      windows: [{ kind: "sliding", lengthMs: HOUR }, { kind: "complete" }],
+      trend: { windowMs: HOUR, baselineMs: 3 * HOUR, threshold: 3, halfLifeMs: 4 * HOUR },
+    });
+    ingestor = await harness.connectIngestor('{"op":"hello","source":"live","instances":["mastodon.example"]}\n');
+    // Three hours as usual (two accounts a tag an hour), then the burst: tag i gains 16 - i accounts.
+    for (let tick = 1; tick <= 25; tick++) {
+      const hour = Math.floor((tick - 1) / 6);
+      const first = (tick - 1) % 6 === 0;
+      if (first && hour < 4) await harness.sendLines(TAGS.flatMap((tag) => ["u1", "u2"].map((a) => line(tag, `${a}@x`))).join(""));
+      if (tick === 25) await harness.sendLines(TAGS.flatMap((tag, i) => Array.from({ length: 16 - i }, (_, a) => line(tag, `burst${a}@y`))).join(""));
+      clock.now = T0 + tick * 10 * 60 * SECOND;
+      harness.aggregator.tick();
+    }
+  });
+
+  afterAll(async () => {
+    ingestor?.destroy();
+    const errors = await session.close();
+    await harness?.close();
+    expect(errors).toEqual([]);
+  });
+
+  for (const [width, height] of [
+    [1920, 1080],
+    [3840, 2160],
+  ] as const) {
+    it(`shows ten trending tags at ${width}x${height}, each reason at least 1/45 of the height, whole and inside its row`, async () => {
+      const page = await session.open(`${harness.httpUrl}/wall?by=trend`, { viewport: { width, height }, reducedMotion: "reduce" });
+      await page.locator('[data-testid="ranked-bars"] li[data-rank="10"]').waitFor(PAGE_WAIT);
+      const rows = await wallRows(page);
+      expect(rows.map((r) => r.tag)).toEqual(TAGS.slice(0, 10));
+      expect(rows[0]?.reason?.text).toBe("16 accounts in the last hour, usually 2");
+      expect(rows[9]?.reason?.text).toBe("7 accounts in the last hour, usually 2");
+      for (const row of rows) {
+        expect(row.reason?.px, `${row.tag}: reason ${row.reason?.px} px`).toBeGreaterThanOrEqual(height / 45);
+        expect(row.labelPx, `${row.tag}: label ${row.labelPx} px`).toBeGreaterThanOrEqual(height / 45);
+        expect(row.reason?.fits, `${row.tag}: reason cut off`).toBe(true);
+        expect(row.reason?.inside, `${row.tag}: reason outside its row`).toBe(true);
+        expect(row.figureClear, `${row.tag}: its accounts run into the sparkline`).toBe(true);
+      }
+      await page.screenshot({ path: `${ARTIFACTS}trending-wall-reasons-${width}x${height}.png` });
+    });
+  }
 });

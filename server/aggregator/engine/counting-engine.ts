@@ -82,8 +82,11 @@ export class CountingEngine {
   readonly #risers: number[][];
   readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
-  /** Engine time of creation: nothing is older than the engine's first interval. */
-  readonly #createdAt: number;
+  /**
+   * Where the oldest interval the log can hold begins while it has forgotten none: the engine's
+   * creation, or on restore the saved engine's equivalent. Event times at or before it are in no interval.
+   */
+  #heldSince: number;
   /** Present when a capacity is set. */
   readonly #capacity: TagCapacity | undefined;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
@@ -125,7 +128,7 @@ export class CountingEngine {
     const names = new Set(this.#windows.map((w) => w.name));
     if (names.size !== this.#windows.length) throw new RangeError("window names must be distinct");
     this.#topN = options.topN;
-    this.#createdAt = options.now;
+    this.#heldSince = options.now;
     this.#trackers = this.#windows.map(() => new TopTracker(Math.max(64, 2 * options.topN), options.capacity));
     this.#floors = new Float64Array(this.#rows.stride - 1).fill(Number.POSITIVE_INFINITY);
     this.#risers = this.#windows.map(() => []);
@@ -173,9 +176,11 @@ export class CountingEngine {
     return {
       ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
       ...(this.#trend !== undefined && { trend: this.#trend.exportState() }),
-      ...(this.#lateness !== undefined && {
+      // An engine following another's event-time decisions (`ingestInto`) has pending posts without event time of its own.
+      ...((this.#lateness !== undefined || this.#lateAdds.length > 0) && {
         eventTime: {
           newest: this.#newestEventTs,
+          heldFrom: this.#heldFrom(),
           late: this.#late,
           beforeWindow: this.#beforeWindow,
           future: this.#future,
@@ -279,8 +284,10 @@ export class CountingEngine {
       this.#withAccount = state.withAccount ?? 0;
     }
     if (this.#trend !== undefined && state.trend !== undefined) this.#trend.load(state.trend as TrendScoresState);
-    if (this.#lateness !== undefined && state.eventTime !== undefined) {
+    if (state.eventTime !== undefined) {
       this.#newestEventTs = state.eventTime.newest;
+      // Without the saved start, the oldest bucket's close is the earliest time surely inside it.
+      this.#heldSince = state.eventTime.heldFrom ?? (this.#log === undefined || this.#log.end === this.#log.start ? state.latest.at : this.#log.closedAtOf(this.#log.start));
       this.#late = state.eventTime.late;
       this.#beforeWindow = state.eventTime.beforeWindow;
       this.#future = state.eventTime.future;
@@ -353,6 +360,11 @@ export class CountingEngine {
       return COMPLETE_ONLY_EPOCH;
     }
     if (time > this.#latest.at || log === undefined) return this.openEpoch;
+    // Older than the oldest interval held (or before the first tick, older than the open one).
+    if (time <= this.#heldFrom()) {
+      this.#beforeWindow++;
+      return COMPLETE_ONLY_EPOCH;
+    }
     const number = log.findByTime(time);
     if (number === -1) return this.openEpoch;
     const epoch = log.epochOf(number);
@@ -362,11 +374,13 @@ export class CountingEngine {
       const id = this.#interner.lookup(tag);
       return id === undefined || epoch < capacity.tenureOf(id);
     })) return this.openEpoch;
-    // Older than the oldest interval held (whose start is the newest one forgotten, or the engine's creation).
-    const heldFrom = Number.isFinite(log.droppedClosedAt) ? log.droppedClosedAt : this.#createdAt;
-    if (time > heldFrom) return epoch;
-    this.#beforeWindow++;
-    return COMPLETE_ONLY_EPOCH;
+    return epoch;
+  }
+
+  /** Start of the oldest interval held: the close of the newest one forgotten, else `#heldSince`. */
+  #heldFrom(): number {
+    const dropped = this.#log?.droppedClosedAt ?? Number.NEGATIVE_INFINITY;
+    return Number.isFinite(dropped) ? dropped : this.#heldSince;
   }
 
   /**

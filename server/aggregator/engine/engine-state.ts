@@ -42,6 +42,8 @@ export interface EngineState {
   /** With event time: the newest event time, its counters, and posts given closed intervals not yet applied. */
   readonly eventTime?: {
     readonly newest: number;
+    /** Start of the oldest interval held: older event times are in none (absent in states saved before it was kept). */
+    readonly heldFrom?: number;
     readonly late: number;
     readonly beforeWindow: number;
     readonly future: number;

@@ -8,11 +8,15 @@
  * one that drops out is forgotten. Each engine holds at most `capacity` / N tags (Space-Saving past
  * it, like the main engine), so all languages together stay within the main engine's capacity.
  *
+ * Their state goes into the checkpoint with the main engine's (see `LanguageTopsState`).
+ *
  * Pure: time is passed in.
  */
 import type { RankBy, TopEntry } from "../../../shared/messages.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
+import type { Capture, Captured } from "./captured-arrays.ts";
 import { COMPLETE_ONLY_EPOCH, CountingEngine } from "./counting-engine.ts";
+import type { EngineState } from "./engine-state.ts";
 
 export type LanguageChoice = { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
 
@@ -31,6 +35,21 @@ export const UNDETERMINED = "und";
 export function languageKey(lang: string | undefined | null): string {
   const key = (lang ?? "").trim().toLowerCase();
   return key === "" ? UNDETERMINED : key;
+}
+
+/**
+ * Every followed language's engine and where it stands against the main one, and the posts per
+ * language behind auto:N's choice, under the choice they were made for (`choiceKey`).
+ */
+export interface LanguageTopsState {
+  readonly choice: string;
+  readonly tally: ReadonlyArray<readonly [string, number]>;
+  readonly followed: ReadonlyArray<{ readonly lang: string; readonly offset: number; readonly engine: EngineState }>;
+}
+
+/** A choice as LANGUAGES writes it (`en,de`, `auto:10`): a state is taken up only under the same one. */
+export function choiceKey(choice: LanguageChoice): string {
+  return choice.kind === "auto" ? `auto:${choice.busiest}` : choice.codes.map(languageKey).join(",");
 }
 
 interface Followed {
@@ -59,6 +78,42 @@ export class LanguageTops {
     this.#share = Math.max(1, Math.floor(options.capacity / Math.max(1, slots)));
     this.#now = now;
     if (options.choice.kind === "list") for (const code of options.choice.codes) this.#follow(languageKey(code));
+  }
+
+  /** The whole state as plain data, copied now. */
+  exportState(): LanguageTopsState {
+    return {
+      choice: choiceKey(this.#options.choice),
+      tally: [...this.#tally],
+      followed: [...this.#followed].map(([lang, { engine, offset }]) => ({ lang, offset, engine: engine.exportState() })),
+    };
+  }
+
+  /** `exportState` captured: each language's engine as `CountingEngine.capture` captures it. */
+  capture(): Capture<LanguageTopsState> {
+    const captures = [...this.#followed].map(([lang, { engine, offset }]) => ({ lang, offset, capture: engine.capture() }));
+    const state: Captured<LanguageTopsState> = {
+      choice: choiceKey(this.#options.choice),
+      tally: [...this.#tally],
+      followed: captures.map(({ lang, offset, capture }) => ({ lang, offset, engine: capture.state })),
+    };
+    return { state, release: () => captures.forEach(({ capture }) => capture.release()) };
+  }
+
+  /**
+   * Takes up `state`, saved by tops of the same options whose main engine was then at the epoch and
+   * time this one was created with; returns false, keeping the fresh tops, when it was saved under
+   * another choice of languages. Throws when a language's engine cannot be restored.
+   */
+  load(state: LanguageTopsState): boolean {
+    if (state.choice !== choiceKey(this.#options.choice)) return false;
+    const { windows, topN } = this.#options;
+    const restored = state.followed.map(({ lang, offset, engine }) => [lang, { engine: CountingEngine.restore(engine, { windows, topN, capacity: this.#share }), offset }] as const);
+    this.#tally.clear();
+    for (const [lang, posts] of state.tally) this.#tally.set(lang, posts);
+    this.#followed.clear();
+    for (const [lang, followed] of restored) this.#followed.set(lang, followed);
+    return true;
   }
 
   /** The languages kept now, busiest first for auto:N, in the configured order for a list. */

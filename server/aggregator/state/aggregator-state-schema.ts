@@ -59,6 +59,7 @@ const trend = z.looseObject({
 
 const eventTime = z.looseObject({
   newest: extended,
+  heldFrom: time.optional(),
   late: count,
   beforeWindow: count,
   future: count,
@@ -97,6 +98,13 @@ const engine = z.looseObject({
   eventTime: eventTime.optional(),
 });
 
+/** The per-language tops (engine/language-tops.ts): each language's engine is shaped as the main one. */
+const languages = z.looseObject({
+  choice: z.string(),
+  tally: z.array(z.tuple([z.string(), count])),
+  followed: z.array(z.looseObject({ lang: z.string(), offset: count, engine })),
+});
+
 const posts = z
   .looseObject({
     ids: z.array(z.string()),
@@ -127,6 +135,7 @@ export const aggregatorStateSchema = z.looseObject({
     triggerMs: z.number().positive(),
   }),
   engine,
+  languages: languages.optional(),
   posts,
   history: z.looseObject({
     windows: z.array(z.string()),

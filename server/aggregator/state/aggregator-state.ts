@@ -1,6 +1,6 @@
 /**
  * The aggregator's state as one piece of plain data, for checkpoints: the counting engine (every
- * window, sliding-window buckets, the open interval, the epoch), the post ledger (so that a
+ * window, sliding-window buckets, the open interval, the epoch), the per-language tops, the post ledger (so that a
  * deletion after a restart still takes back what the post counted), the sparkline history, the
  * intake's refusal counts and the trigger interval in force. `startCapture` takes it at one
  * instant without copying the bulk, so that it is written out while the aggregator goes on
@@ -13,7 +13,7 @@ import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts
 import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
 import type { Capture, Captured } from "../engine/captured-arrays.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
-import { LanguageTops, type LanguageChoice } from "../engine/language-tops.ts";
+import { LanguageTops, type LanguageChoice, type LanguageTopsState } from "../engine/language-tops.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
@@ -40,6 +40,8 @@ export interface AggregatorState {
   readonly savedAt: number;
   readonly settings: SavedSettings;
   readonly engine: EngineState;
+  /** The per-language tops, when languages are kept (absent from checkpoints written before they were kept). */
+  readonly languages?: LanguageTopsState;
   readonly posts: PostLedgerState;
   readonly history: TagHistoryState;
   readonly intake: IntakeStatsState;
@@ -51,7 +53,7 @@ export interface AggregatorParts {
   readonly posts: PostLedger;
   readonly history: TagHistory;
   readonly stats: IntakeStats;
-  /** The per-language tops, when languages are kept (not checkpointed: they start afresh). */
+  /** The per-language tops, when languages are kept. */
   readonly languages?: LanguageTops | undefined;
 }
 
@@ -80,6 +82,8 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
     stats: new IntakeStats(),
   };
   if (saved !== undefined) {
+    // Saved under another LANGUAGES (or before languages were saved): they start afresh.
+    if (saved.languages !== undefined) languages?.load(saved.languages);
     parts.posts.load(saved.posts);
     parts.history.load(saved.history);
     parts.stats.load(saved.intake);
@@ -96,6 +100,7 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
 export function catchUp(parts: AggregatorParts, saved: AggregatorState, now: number): void {
   const tick = (at: number): void => {
     const result = parts.engine.tick(at);
+    parts.languages?.tick(at, result.epoch);
     parts.history.record(result.windows, (tag) => parts.engine.countsOf(tag));
   };
   if (saved.engine.open.ids.length > 0 || saved.engine.retractions.length > 0) tick(Math.max(saved.savedAt, parts.engine.latest.at));
@@ -110,6 +115,7 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
     savedAt,
     settings,
     engine: parts.engine.exportState(),
+    ...(parts.languages !== undefined && { languages: parts.languages.exportState() }),
     posts: parts.posts.exportState(),
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
@@ -122,6 +128,7 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
  */
 export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number): Capture<AggregatorState> {
   const engine = parts.engine.capture();
+  const languages = parts.languages?.capture();
   const posts = parts.posts.capture();
   const state: Captured<AggregatorState> = {
     format: AGGREGATOR_STATE_FORMAT,
@@ -129,6 +136,7 @@ export function startCapture(parts: AggregatorParts, settings: SavedSettings, sa
     savedAt,
     settings,
     engine: engine.state,
+    ...(languages !== undefined && { languages: languages.state }),
     posts: posts.state,
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
@@ -137,6 +145,7 @@ export function startCapture(parts: AggregatorParts, settings: SavedSettings, sa
     state,
     release() {
       engine.release();
+      languages?.release();
       posts.release();
     },
   };

@@ -123,6 +123,34 @@ describe("aggregator restart from its checkpoint", () => {
     expect(after.posts.stats).toMatchObject({ held: 1, deletes: 1, unknown: 0 });
   });
 
+  it("keeps each language's top: /api/top?lang= after the restart goes on from the counts before it", async () => {
+    const { clock, start, stop } = restartable();
+    const languages = { kind: "list", codes: ["de", "ja"] } as const;
+    const before = await start({ languages });
+    before.posts.post(["bahn", "kaffee"], { lang: "de" });
+    before.posts.post(["bahn"], { lang: "de" });
+    before.posts.post(["写真"], { lang: "ja" });
+    clock.now = T0 + 10 * SECOND;
+    before.tick();
+    before.posts.post(["bahn"], { lang: "de" }); // read, not yet folded in by a tick
+    clock.now = T0 + 15 * SECOND;
+    await stop(before);
+
+    clock.now = T0 + MINUTE;
+    const after = await start({ languages });
+    const top = (lang: string, window: string) => after.top(window, 5, "posts", lang)?.top.map((e) => [e.tag, e.count]);
+    expect(top("de", "complete")).toEqual([["bahn", 3], ["kaffee", 1]]);
+    expect(top("de", "15m")).toEqual([["bahn", 3], ["kaffee", 1]]);
+    expect(top("ja", "complete")).toEqual([["写真", 1]]);
+    expect(after.countsOf("bahn").languages).toEqual({ de: { "15m": 3, complete: 3 } });
+    after.posts.post(["kaffee"], { lang: "de" });
+    // The interval closed at 10 s leaves the 15m window at 15m10s; the one saved at the stop, after.
+    clock.now = T0 + 15 * MINUTE + 10 * SECOND;
+    after.tick();
+    expect(top("de", "15m")).toEqual([["bahn", 1], ["kaffee", 1]]);
+    expect(top("de", "complete")).toEqual([["bahn", 3], ["kaffee", 2]]);
+  });
+
   it("keeps a trigger interval changed at run time, and the intake's refusal counts", async () => {
     const { clock, start, stop } = restartable();
     const before = await start();

@@ -186,6 +186,11 @@ describe("aggregator state", () => {
     expect(restoreProblem({ ...state, settings: { ...settings, windows: "30s,complete" } }, configured)).toBe(
       "malformed checkpoint (settings.windows: Invalid input: expected array, received string)",
     );
+    // Language tops: each language's engine is checked as the main one is.
+    const languages = { choice: "de", tally: [], followed: [{ lang: "de", offset: 0, engine: { ...engine, lines: -1 } }] };
+    expect(restoreProblem({ ...state, languages }, configured)).toBe(
+      "malformed checkpoint (languages.followed.0.engine.lines: Too small: expected number to be >=0)",
+    );
     // Through a checkpoint's serialisation, a whole state passes.
     expect(restoreProblem(deserialize(serialize(state)), configured)).toBeUndefined();
   });

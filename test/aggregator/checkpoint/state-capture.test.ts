@@ -193,6 +193,8 @@ describe("a capture read across several turns", () => {
     expect(expected.engine.eventTime?.late).toBeGreaterThan(0);
     expect(expected.posts.accts).toContain("user0@example.social");
     expect(expected.posts.langs).toContain("de");
+    expect(expected.languages?.followed.map((f) => f.lang)).toEqual(["en", "de"]);
+    expect(expected.languages?.followed.every((f) => f.engine.lines > 0 && (f.engine.eventTime?.pending.length ?? 0) > 0)).toBe(true);
     const { decoded } = captureAcross(t, 10, () => {
       t.traffic(20);
       t.tick();
@@ -202,7 +204,7 @@ describe("a capture read across several turns", () => {
     expect(t.parts.engine.ingested.withAccount).toBeGreaterThan(expected.engine.withAccount ?? 0);
   });
 
-  it("restores accounts, trend and event time that go on exactly as the original's from the instant of the capture", () => {
+  it("restores accounts, trend, event time and language tops that go on exactly as the original's from the instant of the capture", () => {
     const t = timeline(undefined, true);
     for (let i = 0; i < 8; i++) {
       t.traffic(25);
@@ -217,6 +219,8 @@ describe("a capture read across several turns", () => {
       trend: tags.map((tag) => parts.engine.trendOf(tag)),
       counters: parts.engine.ingested,
       top: parts.engine.latest,
+      languages: ["en", "de"].map((lang) => ["40s", "complete"].map((window) => parts.languages?.top(lang, window, 5))),
+      languageCounts: tags.map((tag) => parts.languages?.countsOf(tag)),
     });
     const restoredState = captureAcross(t, 5, () => {}).decoded;
     const restored = buildParts(t.options, at, restoredState);
@@ -224,16 +228,18 @@ describe("a capture read across several turns", () => {
     expect(tags.map((tag) => restored.engine.countsOf(tag))).toEqual(tags.map((tag) => t.parts.engine.countsOf(tag)));
     // The same next tick, the same posts and edits after it, and the next: both engines agree throughout.
     t.tick();
-    restored.engine.tick(t.clock.now);
+    restored.languages?.tick(t.clock.now, restored.engine.tick(t.clock.now).epoch);
     expect(view(restored)).toEqual(view(t.parts));
     expect(t.parts.engine.accountsOf("tag0")?.["complete"]).toBe(6);
     expect(t.parts.engine.trendOf("tag0")?.observed).toBeGreaterThan(0);
     expect(t.parts.engine.ingested.late).toBeGreaterThan(0);
+    expect(t.parts.languages?.top("de", "complete", 5)?.length).toBeGreaterThan(0);
     t.traffic(30, [t.parts, restored]);
     t.tick();
-    restored.engine.tick(t.clock.now);
+    restored.languages?.tick(t.clock.now, restored.engine.tick(t.clock.now).epoch);
     expect(view(restored)).toEqual(view(t.parts));
     expect(restored.engine.exportState()).toEqual(t.parts.engine.exportState());
+    expect(restored.languages?.exportState()).toEqual(t.parts.languages?.exportState());
   });
 
   it("needs no copy of its own once released: a later tick reads nothing more from it", () => {

@@ -84,6 +84,86 @@ describe("event time with a watermark", () => {
     expect(engine.latest.counters).toMatchObject({ late: 1, beforeWindow: 1 });
   });
 
+  it("counts a post dated before the engine started in complete only, before the first tick and after it", () => {
+    const { engine, at, tickAt, post } = setup();
+    at(2 * SECOND);
+    post("before", -10 * SECOND); // older than any interval: the first is (0, 10 s]
+    post("atstart", 0); // the first interval begins after 0
+    post("inside", 1 * SECOND);
+    tickAt(10 * SECOND);
+    expect(engine.countsOf("before")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(engine.accountsOf("before")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(engine.countsOf("atstart")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(engine.countsOf("inside")).toEqual({ "30s": 1, "1m": 1, complete: 1 });
+    expect(engine.latest.counters).toMatchObject({ late: 0, beforeWindow: 2, future: 0, watermark: T0 + 1 * SECOND - 45 * SECOND });
+    at(12 * SECOND);
+    post("before", -5 * SECOND);
+    post("inside", 5 * SECOND); // epoch 1, closed at 10 s
+    tickAt(20 * SECOND);
+    expect(engine.countsOf("before")).toEqual({ "30s": 0, "1m": 0, complete: 2 });
+    expect(engine.countsOf("inside")).toEqual({ "30s": 2, "1m": 2, complete: 2 });
+    expect(engine.latest.counters).toMatchObject({ late: 0, beforeWindow: 3 });
+    // Both posts of "inside" leave the 30 s window with epoch 1 (closed at 10 s) at 40 s.
+    tickAt(40 * SECOND);
+    expect(engine.countsOf("inside")).toEqual({ "30s": 0, "1m": 2, complete: 2 });
+  });
+
+  it("counts a post dated before the engine started and older than the watermark as late", () => {
+    const { engine, at, tickAt, post } = setup();
+    at(2 * SECOND);
+    post("now", 2 * SECOND); // the watermark is now -43 s
+    post("ancient", -50 * SECOND);
+    post("before", -40 * SECOND);
+    tickAt(10 * SECOND);
+    expect(engine.countsOf("ancient")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(engine.countsOf("before")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(engine.latest.counters).toMatchObject({ late: 1, beforeWindow: 1, future: 0 });
+  });
+
+  it("counts a late post in its own interval right after a restore, as the original engine would", () => {
+    const original = setup();
+    for (const t of [10, 20, 30, 40]) original.tickAt(t * SECOND);
+    const restored = CountingEngine.restore(original.engine.exportState(), {
+      windows: WINDOWS,
+      topN: 20,
+      accounts: { capacity: 1000 },
+      eventTime: { allowedLatenessMs: 45 * SECOND },
+    });
+    for (const engine of [original.engine, restored]) {
+      engine.ingestPost(["now"], { ts: T0 + 44 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+      engine.ingestPost(["late"], { ts: T0 + 5 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND }); // epoch 1
+      engine.ingestPost(["before"], { ts: T0 - 1 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+      engine.tick(T0 + 50 * SECOND);
+    }
+    expect(restored.countsOf("late")).toEqual({ "30s": 0, "1m": 1, complete: 1 });
+    expect(restored.countsOf("before")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(restored.latest.counters).toEqual(original.engine.latest.counters);
+    expect(restored.countsOf("late")).toEqual(original.engine.countsOf("late"));
+  });
+
+  it("restores a state saved without where its intervals begin: the oldest held interval's close is the earliest time counted", () => {
+    const { engine, tickAt } = setup();
+    for (const t of [10, 20, 30, 40]) tickAt(t * SECOND);
+    const state = engine.exportState();
+    const eventTime = state.eventTime;
+    if (eventTime === undefined) throw new Error("no event-time state");
+    const { heldFrom, ...withoutStart } = eventTime;
+    expect(heldFrom).toBe(T0);
+    const restored = CountingEngine.restore({ ...state, eventTime: withoutStart }, {
+      windows: WINDOWS,
+      topN: 20,
+      accounts: { capacity: 1000 },
+      eventTime: { allowedLatenessMs: 45 * SECOND },
+    });
+    restored.ingestPost(["now"], { ts: T0 + 44 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+    restored.ingestPost(["first"], { ts: T0 + 5 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND }); // in (0, 10 s]: its start is not known
+    restored.ingestPost(["second"], { ts: T0 + 15 * SECOND, acct: "a@x", arrival: T0 + 44 * SECOND });
+    restored.tick(T0 + 50 * SECOND);
+    expect(restored.countsOf("first")).toEqual({ "30s": 0, "1m": 0, complete: 1 });
+    expect(restored.countsOf("second")).toEqual({ "30s": 0, "1m": 1, complete: 1 });
+    expect(restored.latest.counters).toMatchObject({ late: 0, beforeWindow: 2 });
+  });
+
   it("takes a late post back from the interval it was counted in when it is deleted", () => {
     const { engine, ledger, at, tickAt, post } = setup();
     for (const t of [10, 20, 30, 40]) tickAt(t * SECOND);

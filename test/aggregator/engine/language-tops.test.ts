@@ -1,11 +1,11 @@
 /**
  * Per-language tops on scripted timelines: posts go to their language's top (und for none), in
  * the interval the main engine chose; edits and deletes take them back; auto:N follows the N
- * busiest languages.
+ * busiest languages. Exported and loaded (as a checkpoint does), they go on exactly as the original.
  */
 import { describe, expect, it } from "vitest";
 import { CountingEngine } from "../../../server/aggregator/engine/counting-engine.ts";
-import { LanguageTops, type LanguageChoice } from "../../../server/aggregator/engine/language-tops.ts";
+import { LanguageTops, type LanguageChoice, type LanguageTopsState } from "../../../server/aggregator/engine/language-tops.ts";
 import { PostLedger } from "../../../server/aggregator/state/post-ledger.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 
@@ -80,5 +80,68 @@ describe("per-language tops", () => {
     expect(languages.languages).toEqual(["en", "fr"]);
     expect(names("fr")).toEqual([["c", 1]]);
     expect(names("de")).toBeUndefined();
+  });
+
+  /** Restores `engine` and `languages` as a restart does: the main engine first, the tops created at its epoch, then loaded. */
+  function restart(engine: CountingEngine, state: LanguageTopsState, choice: LanguageChoice) {
+    const main = CountingEngine.restore(engine.exportState(), { windows: WINDOWS, topN: 10, eventTime: { allowedLatenessMs: 60 * SECOND } });
+    const languages = new LanguageTops({ windows: WINDOWS, topN: 10, capacity: 1000, choice }, main.latest.at, main.latest.epoch);
+    return { main, languages, loaded: languages.load(structuredClone(state)) };
+  }
+
+  it("goes on after an export and load exactly as the original: open interval, pending late posts, sliding and the busiest", () => {
+    const choice: LanguageChoice = { kind: "auto", busiest: 2 };
+    const { engine, languages, ledger, tick, at } = setup(choice);
+    for (let i = 0; i < 3; i++) ledger.post(["bahn"], { lang: "de", id: `d${i}` });
+    ledger.post(["sushi"], { lang: "ja" });
+    tick(); // 10 s
+    tick(); // 20 s
+    ledger.post(["kaffee", "bahn"], { lang: "de" }); // open interval
+    ledger.post(["frueher"], { lang: "de", ts: T0 + 5 * SECOND }); // the interval closed at 10 s, not applied yet
+    ledger.post(["ramen"], { lang: "ja", ts: at() });
+    const restarted = restart(engine, languages.exportState(), choice);
+    expect(restarted.loaded).toBe(true);
+    const both = [
+      { main: engine, languages },
+      { main: restarted.main, languages: restarted.languages },
+    ];
+    const view = (l: LanguageTops) => ({
+      languages: l.languages,
+      de: ["30s", "complete"].map((w) => l.top("de", w, 10)),
+      ja: ["30s", "complete"].map((w) => l.top("ja", w, 10)),
+      bahn: l.countsOf("bahn"),
+    });
+    const tickBoth = (ms: number): void => {
+      for (const { main, languages } of both) languages.tick(T0 + ms, main.tick(T0 + ms).epoch);
+    };
+    tickBoth(30 * SECOND);
+    expect(view(restarted.languages)).toEqual(view(languages));
+    expect(restarted.languages.top("de", "complete", 10)?.map((e) => [e.tag, e.count])).toEqual([["bahn", 4], ["frueher", 1], ["kaffee", 1]]);
+    // The interval closed at 10 s, the late post in it, leaves the 30 s window at 40 s.
+    expect(restarted.languages.top("de", "30s", 10)?.map((e) => [e.tag, e.count])).toEqual([["bahn", 4], ["frueher", 1], ["kaffee", 1]]);
+    tickBoth(40 * SECOND);
+    expect(restarted.languages.top("de", "30s", 10)?.map((e) => [e.tag, e.count])).toEqual([["bahn", 1], ["kaffee", 1]]);
+    // The tally came along: two French posts do not overtake Japanese (two posts too), a third does.
+    for (const { main, languages } of both) {
+      for (let i = 0; i < 3; i++) {
+        const epoch = main.ingestPost(["baguette"]);
+        languages.post("fr", ["baguette"], epoch);
+        if (i === 1) expect(languages.languages).toEqual(["de", "ja"]);
+      }
+    }
+    tickBoth(50 * SECOND);
+    expect(restarted.languages.languages).toEqual(["de", "fr"]);
+    expect(view(restarted.languages)).toEqual(view(languages));
+    expect(restarted.languages.exportState()).toEqual(languages.exportState());
+  });
+
+  it("starts afresh from a state saved under another choice of languages", () => {
+    const { engine, languages, ledger, tick } = setup({ kind: "list", codes: ["de", "ja"] });
+    ledger.post(["bahn"], { lang: "de" });
+    tick();
+    const restarted = restart(engine, languages.exportState(), { kind: "list", codes: ["de"] });
+    expect(restarted.loaded).toBe(false);
+    expect(restarted.languages.languages).toEqual(["de"]);
+    expect(restarted.languages.top("de", "complete", 10)).toEqual([]);
   });
 });

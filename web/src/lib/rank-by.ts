@@ -36,6 +36,18 @@ export function trendSpan(window: string): string {
   return `the last ${words.startsWith("1 ") ? words.slice(2) : words}`;
 }
 
+/**
+ * Rows of the wall's "Trending now" at most: each has its reason on a line of its own, which must
+ * stay as legible as the tag labels (1/45 of the screen's height, 24 px at 1080p); ten two-line rows
+ * fill a 1080p board with both lines at that size or more, twenty would halve them.
+ */
+export const TREND_WALL_ROWS = 10;
+
+/** Rows a screen shows: on the wall's trend ranking, at most `TREND_WALL_ROWS`. */
+export function shownRows(rows: number, by: RankBy, wall: boolean): number {
+  return wall && by === "trend" ? Math.min(rows, TREND_WALL_ROWS) : rows;
+}
+
 /** Why a tag trends, in plain words: "14 accounts in the last hour, usually 2". */
 export function trendReason(entry: Pick<TopEntry, "observed" | "expected">, window: string): string {
   const observed = entry.observed ?? 0;
