@@ -86,6 +86,8 @@ export class StreamPublisher implements LineOutput {
   readonly #idPrefix = randomBytes(8).toString("hex");
   #seq = 0;
   #closed = false;
+  /** Closed and done waiting: nothing is published or retried any more. */
+  #stopped = false;
   #idle: Array<() => void> = [];
   readonly #onClose: (() => Promise<void>) | undefined;
   #published = 0;
@@ -166,6 +168,7 @@ export class StreamPublisher implements LineOutput {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.settled(), new Promise((resolve) => (timer = setTimeout(resolve, limit)))]);
     clearTimeout(timer);
+    this.#stopped = true;
     clearTimeout(this.#retry);
     if (this.#pending > 0) this.#log.warn({ unacknowledged: this.#pending, waitedMs: limit }, "closing with lines the stream has not acknowledged: they are lost");
     this.#log.info({ stream: this.counters }, "stream publisher closed");
@@ -177,7 +180,7 @@ export class StreamPublisher implements LineOutput {
   }
 
   #pump(): void {
-    if (this.#retry !== undefined || this.#failed.length > 0) return;
+    if (this.#stopped || this.#retry !== undefined || this.#failed.length > 0) return;
     const maxInFlight = this.#options.maxInFlight ?? 512;
     while (this.#inFlight.size < maxInFlight) {
       const entry = this.#queue.shift();
@@ -222,7 +225,7 @@ export class StreamPublisher implements LineOutput {
 
   /** Failed lines go back only once every publish in flight has settled, so that they keep their order. */
   #retryWhenSettled(): void {
-    if (this.#failed.length === 0 || this.#inFlight.size > 0 || this.#retry !== undefined) return;
+    if (this.#stopped || this.#failed.length === 0 || this.#inFlight.size > 0 || this.#retry !== undefined) return;
     const delay = backoffDelay(this.#retryAttempt++, this.#options.backoff ?? DEFAULT_BACKOFF);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
