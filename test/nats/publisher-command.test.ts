@@ -101,8 +101,54 @@ describe.runIf(natsAvailable())("ingest with NATS_URL", () => {
     for (const counter of counters) expect(counter).toMatchObject({ published: 53, acked: 53, dropped: 0, pending: 0 });
     expect((counters[0]?.duplicates ?? 0) + (counters[1]?.duplicates ?? 0)).toBe(52);
   }, 90_000);
+
+  it("keeps what arrives while the whole cluster is down and publishes each post once, in order, when it is back", async () => {
+    const stream = "PUB_CMD_OUTAGE";
+    const server = await startSimulatedMastodon();
+    const run = runIngest({ MASTODON_URL: server.restUrl, MASTODON_TOKEN: server.token, NATS_URL: cluster.url, NATS_STREAM: stream, RECONNECT_CAP: "1s" });
+    const manager = await jetstreamManager(connection);
+    const storedAtLeast = async (count: number): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const messages = await manager.streams.info(stream).then((info) => info.state.messages, () => 0);
+        if (messages >= count) return;
+        if (Date.now() > deadline) throw new Error(`${count} messages not in ${stream} within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const statuses = Array.from({ length: 60 }, (_, n) => craftStatus({ id: String(n + 1), acct: "bob@remote.example", tags: [`t${n}`] }));
+    try {
+      await waitUntil(() => server.subscriptions().length === 1, 20_000, "the ingestor subscribed");
+      for (const status of statuses.slice(0, 20)) server.publish({ event: "update", status });
+      await storedAtLeast(21);
+      await cluster.killAll();
+      for (const status of statuses.slice(20, 40)) server.publish({ event: "update", status });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await cluster.startAll();
+      for (const status of statuses.slice(40)) server.publish({ event: "update", status });
+      await storedAtLeast(61);
+    } finally {
+      run.child.kill("SIGTERM");
+    }
+    expect(await run.exited, run.output().stderr).toBe(0);
+    await server.close();
+
+    const messages = await streamContents(connection, stream);
+    expect(parseLine(messages[0]?.data ?? "").kind).toBe("hello");
+    const posts = messages.slice(1).map((message) => parseLine(message.data));
+    expect(posts.map((parsed) => (parsed.kind === "tags" ? parsed.meta.id : parsed.kind))).toEqual(statuses.map((status) => status.uri));
+    expect(run.logged("stream publisher closed")[0]?.stream).toMatchObject({ published: 61, acked: 61, dropped: 0, pending: 0 });
+  }, 90_000);
 });
 
 function uriOf(id: number): string {
   return craftStatus({ id: String(id), acct: "ann@remote.example", tags: [] }).uri;
 }
+
+describe("ingest with NATS_URL and --listen", () => {
+  it("exits 1 with one line: the lines go to readers of a port or to the stream, not both", async () => {
+    const run = runIngest({ NATS_URL: "nats://127.0.0.1:1", INGEST_LISTEN: "0", MASTODON_TOKEN: "" });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toBe("ingest: --listen and NATS_URL cannot be combined: lines go to readers of the port or to the stream\n");
+  }, 20_000);
+});

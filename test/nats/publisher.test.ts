@@ -165,4 +165,22 @@ describe.runIf(natsAvailable())("the stream publisher on a 3-node cluster", () =
     expect(out.counters).toMatchObject({ published: 11, acked: 10, dropped: 20, pending: 0 });
     expect(out.stats.dropped).toBe(20);
   }, 90_000);
+
+  it("closes after its wait when the cluster stays away, saying how many lines it could not deliver", async () => {
+    await setUp("PUB_CLOSE");
+    const out = await publisher("PUB_CLOSE", { closeTimeoutMs: 500 });
+    await cluster.killAll();
+    try {
+      for (let n = 0; n < 5; n++) out.send(postLine(n));
+      const started = Date.now();
+      await out.close();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      expect(out.counters).toMatchObject({ published: 5, acked: 0, pending: 5 });
+      // Closed: a line sent now is neither queued nor published.
+      out.send(postLine(5));
+      expect(out.counters).toMatchObject({ published: 5, pending: 5 });
+    } finally {
+      await cluster.startAll();
+    }
+  }, 60_000);
 });
