@@ -121,7 +121,7 @@ export class StreamPublisher implements LineOutput {
       }
     }
     log.info({ stream: settings.stream, replicas: settings.replicas }, "publishing to the stream");
-    return new StreamPublisher(connection, { ...options, subject: clusterSubjects(settings.stream).posts }, log, () => connection.drain());
+    return new StreamPublisher(connection, { ...options, subject: clusterSubjects(settings.stream).posts }, log, () => connection.close());
   }
 
   send(line: string): void {
