@@ -8,5 +8,6 @@ import { boundedMemory } from "./bounded-memory.ts";
 import { startUp } from "./start-up.ts";
 import { checkpointCost } from "./checkpoint-cost.ts";
 import { baselineMemory } from "./baseline-memory.ts";
+import { clusterIngest } from "./cluster-ingest.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost, baselineMemory];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost, baselineMemory, clusterIngest];

@@ -1,6 +1,6 @@
 /**
  * `npm run ingest`: follows the Mastodon servers of MASTODON_URL and writes one line per post to
- * the aggregator. Without any token (or with --demo) it first starts the built-in simulated
+ * the aggregator, or with NATS_URL publishes it to the cluster's stream. Without any token (or with --demo) it first starts the built-in simulated
  * Mastodon server in this process and follows that one, through the same masto client and sockets
  * as a live run. `--replay FILE` plays a recording instead; `--listen PORT` serves the lines to
  * whoever connects (with `--format plain`, exactly what Spark's socket source reads).
@@ -39,10 +39,14 @@ await runMain("ingest", async (config, log) => {
     const targets = config.mastodon.instances.map(({ url, token, streamingUrl }) => ({ instanceUrl: url, token, streamingUrl }));
     input = { kind: "live", targets, stream: config.mastodon.stream, source: "live", record: config.record };
   }
+  if (config.nats !== undefined && config.output.listenPort !== undefined) failWith(new Error("--listen and NATS_URL cannot be combined: lines go to readers of the port or to the stream"));
+  const { queueLines, queueBytes } = config.ingest;
   const output: IngestOutput =
-    config.output.listenPort === undefined
-      ? { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines: config.ingest.queueLines, queueBytes: config.ingest.queueBytes, token: config.ingest.token }
-      : { kind: "listen", host: config.ingest.host, port: config.output.listenPort };
+    config.output.listenPort !== undefined
+      ? { kind: "listen", host: config.ingest.host, port: config.output.listenPort }
+      : config.nats !== undefined
+        ? { kind: "stream", settings: config.nats, queueLines, queueBytes }
+        : { kind: "aggregator", host: config.ingest.host, port: config.ingest.port, queueLines, queueBytes, token: config.ingest.token };
 
   // Only a listening output (--listen) binds a port.
   const ingestor = await listenExplained(() => startIngestor({

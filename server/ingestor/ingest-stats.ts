@@ -1,6 +1,8 @@
 /**
  * The ingestor's own figures: what arrived, what went out, what was dropped and why. They are
- * logged and sent to the aggregator as `stats` lines, which shows them on the dashboard.
+ * logged and sent to the aggregator as `stats` lines, which shows them on the dashboard. In cluster
+ * mode they are logged only, with the stream's own counters (published, acked, duplicates,
+ * republished, dropped, pending).
  */
 import type { IngestReport } from "../../shared/messages.ts";
 import type { LineOutputStats } from "./output/line-output.ts";
@@ -59,6 +61,16 @@ export class IngestStats {
       connected: this.connected,
     };
   }
+}
+
+/** What the periodic "ingest progress" log line holds. */
+export function progressFields(stats: IngestStats, output: LineOutputStats & { readonly stream?: object }): object {
+  return {
+    ...stats.report(output),
+    unconfirmed: output.unconfirmed ?? 0,
+    skipped: Object.fromEntries(stats.skipped),
+    ...(output.stream !== undefined && { stream: output.stream }),
+  };
 }
 
 const round = (value: number): number => Math.round(value * 100) / 100;

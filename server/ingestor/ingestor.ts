@@ -1,24 +1,26 @@
 /**
  * The ingestor: Mastodon streams in (one connection per server, or a recording played back), one
- * line per post out, to the aggregator or to readers of its own port.
+ * line per post out, to the aggregator, to readers of its own port, or to the cluster's stream.
  *
  * It knows nothing of the aggregator but its address and the shared line protocol; the two meet
- * only on the socket.
+ * only on the socket, or in the stream.
  */
 import type { ExpiringMapLimits } from "../../shared/expiring-map.ts";
 import { encodeHelloLine, encodeStatsLine } from "../../shared/line-protocol.ts";
 import type { IngestReport, Source } from "../../shared/messages.ts";
 import { DEFAULT_POST_MEMORY } from "../config/ingest-settings.ts";
 import { DEFAULT_QUEUE_BYTES } from "../config/line-socket-settings.ts";
+import type { NatsSettings } from "../config/nats-settings.ts";
 import { NO_FILTERS, type PostFilterSettings } from "../config/post-filters.ts";
 import type { Logger } from "../log/logger.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "../../shared/backoff.ts";
 import { IngestPipeline } from "./ingest-pipeline.ts";
-import { IngestStats } from "./ingest-stats.ts";
+import { IngestStats, progressFields } from "./ingest-stats.ts";
 import { startInput, type IngestInput } from "./ingest-input.ts";
 import type { LineOutput, LineOutputStats } from "./output/line-output.ts";
 import { LineSender } from "./output/line-sender.ts";
 import { LineServer } from "./output/line-server.ts";
+import { StreamPublisher } from "./output/stream-publisher.ts";
 import { createPostFilter } from "./posts/post-filter.ts";
 import { createPostWriter, type LineFormat } from "./output/post-line-writer.ts";
 import { PostTracker } from "./posts/post-tracker.ts";
@@ -36,7 +38,19 @@ export type IngestOutput =
       /** INGEST_TOKEN, sent as `AUTH <token>` first on every connection. */
       readonly token?: string | undefined;
     }
-  | { readonly kind: "listen"; readonly host: string; readonly port: number };
+  | { readonly kind: "listen"; readonly host: string; readonly port: number }
+  | {
+      /** NATS_URL: each line published to the cluster's stream, kept until acknowledged. */
+      readonly kind: "stream";
+      readonly settings: NatsSettings;
+      readonly queueLines: number;
+      /** Default 64 MiB. */
+      readonly queueBytes?: number;
+      /** Publishes awaiting their ack at once (default 512). */
+      readonly maxInFlight?: number;
+      /** Default 5 s. */
+      readonly ackTimeoutMs?: number;
+    };
 
 export interface IngestorOptions {
   readonly input: IngestInput;
@@ -104,7 +118,7 @@ export async function startIngestor(options: IngestorOptions): Promise<Ingestor>
     stats.sampleRates(Date.now());
     if (format === "json") output.sendIfConnected(encodeStatsLine(report()));
   });
-  every(options.reportEveryMs ?? 30_000, () => log.info({ ...report(), unconfirmed: output.stats.unconfirmed ?? 0, skipped: Object.fromEntries(stats.skipped) }, "ingest progress"));
+  every(options.reportEveryMs ?? 30_000, () => log.info(progressFields(stats, output.stats), "ingest progress"));
 
   // Like the textbook's streamer, a listening ingestor starts streaming once someone reads.
   const readerReady = output instanceof LineServer ? Promise.race([output.waitForReader(), aborted(abort.signal)]) : Promise.resolve();
@@ -138,6 +152,14 @@ export async function startIngestor(options: IngestorOptions): Promise<Ingestor>
 
 async function openOutput(output: IngestOutput, hello: string | undefined, backoff: BackoffPolicy, log: Logger): Promise<LineOutput> {
   if (output.kind === "listen") return LineServer.start({ host: output.host, port: output.port, greeting: hello }, log);
+  if (output.kind === "stream") {
+    const { settings, queueLines, queueBytes = DEFAULT_QUEUE_BYTES, maxInFlight, ackTimeoutMs } = output;
+    return StreamPublisher.connect(
+      settings,
+      { maxQueueLines: queueLines, maxQueueBytes: queueBytes, helloLine: hello, backoff, ...(maxInFlight !== undefined && { maxInFlight }), ...(ackTimeoutMs !== undefined && { ackTimeoutMs }) },
+      log,
+    );
+  }
   const { host, port, queueLines, queueBytes = DEFAULT_QUEUE_BYTES, token } = output;
   return new LineSender({ host, port, maxQueueLines: queueLines, maxQueueBytes: queueBytes, token, helloLine: hello, backoff }, log);
 }

@@ -25,6 +25,7 @@ describe("npm run bench --smoke", () => {
       ...["ingest", "ingest", "tick", "latency", "fanout", "memory", "memory", "start-up", "start-up"],
       ...Array<string>(5).fill("checkpoint"),
       "baseline",
+      ...["cluster", "cluster"],
     ]);
     for (const figure of report.figures) {
       expect(Number.isFinite(figure.value), figure.metric).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IngestStats } from "../../server/ingestor/ingest-stats.ts";
+import { IngestStats, progressFields } from "../../server/ingestor/ingest-stats.ts";
 
 const OUTPUT = { sent: 7, dropped: 2, queued: 5, connected: true };
 
@@ -39,5 +39,13 @@ describe("IngestStats", () => {
       dropped: 2,
       connected: 0,
     });
+  });
+
+  it("logs the stream's counters with the progress when the output publishes to the stream", () => {
+    const stats = new IngestStats();
+    stats.skip("duplicate", undefined);
+    const stream = { published: 9, acked: 7, duplicates: 1, republished: 3, dropped: 0, pending: 2 };
+    expect(progressFields(stats, { ...OUTPUT, stream })).toMatchObject({ queued: 5, dropped: 2, unconfirmed: 0, skipped: { duplicate: 1 }, stream });
+    expect(progressFields(stats, OUTPUT)).not.toHaveProperty("stream");
   });
 });

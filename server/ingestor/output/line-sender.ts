@@ -24,6 +24,7 @@ import net from "node:net";
 import { encodeAuthLine, parseRefusalLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
 import type { Logger } from "../../log/logger.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "../../../shared/backoff.ts";
+import { BoundedLineQueue } from "./bounded-line-queue.ts";
 import type { LineOutput, LineOutputStats } from "./line-output.ts";
 
 export interface LineSenderOptions {
@@ -67,17 +68,11 @@ export class LineSender implements LineOutput {
   #closed = false;
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
-  #queue: string[] = [];
-  /** UTF-8 length of each queued line, index for index. */
-  #queueSizes: number[] = [];
-  #queueHead = 0;
-  #queuedBytes = 0;
+  readonly #queue: BoundedLineQueue<string>;
   #attemptBeforeConnect = 0;
   #refusals = 0;
   #refusalsLogged = 0;
   #sent = 0;
-  #dropped = 0;
-  #droppedLogged = 0;
   #connects = 0;
   #unconfirmed = 0;
   #resent = 0;
@@ -86,13 +81,14 @@ export class LineSender implements LineOutput {
   constructor(options: LineSenderOptions, log: Logger) {
     this.#options = options;
     this.#log = log;
+    this.#queue = new BoundedLineQueue({ maxLines: options.maxQueueLines, maxBytes: options.maxQueueBytes }, (line) => Buffer.byteLength(line, "utf8"), log);
     this.#connect();
   }
 
   /** Sends one line (newline included) now, or queues it until the aggregator is back. */
   send(line: string): void {
     if (this.#closed || this.#writeNow(line)) return;
-    this.#enqueue(line);
+    this.#queue.push(line);
   }
 
   /** Writes now if connected with nothing queued; otherwise the line is not needed any more. */
@@ -101,7 +97,7 @@ export class LineSender implements LineOutput {
   }
 
   #writeNow(line: string): boolean {
-    if (!this.#connected || this.#queued > 0 || this.#socket === undefined) return false;
+    if (!this.#connected || this.#queue.length > 0 || this.#socket === undefined) return false;
     // An aggregator that is up but not reading: hold lines in the bounded queue, not the socket's buffer.
     if (this.#socket.writableLength > this.#options.maxQueueBytes) return false;
     this.#write(this.#socket, line);
@@ -146,21 +142,14 @@ export class LineSender implements LineOutput {
     if (unsent.length === 0) return;
     this.#sent -= unsent.length;
     this.#resent += unsent.length;
-    const rest = this.#queue.slice(this.#queueHead);
-    const restSizes = this.#queueSizes.slice(this.#queueHead);
-    this.#queue = [];
-    this.#queueSizes = [];
-    this.#queueHead = 0;
-    this.#queuedBytes = 0;
-    for (const line of unsent) this.#enqueue(line);
-    for (const [index, line] of rest.entries()) this.#enqueue(line, restSizes[index]);
+    this.#queue.putBack(unsent);
   }
 
   get stats(): LineSenderStats {
     return {
       sent: this.#sent,
-      dropped: this.#dropped,
-      queued: this.#queued,
+      dropped: this.#queue.dropped,
+      queued: this.#queue.length,
       connects: this.#connects,
       connected: this.#connected,
       unconfirmed: this.#unconfirmed,
@@ -180,33 +169,6 @@ export class LineSender implements LineOutput {
     });
   }
 
-  get #queued(): number {
-    return this.#queue.length - this.#queueHead;
-  }
-
-  #enqueue(line: string, knownSize?: number): void {
-    const size = knownSize ?? Buffer.byteLength(line, "utf8");
-    this.#queue.push(line);
-    this.#queueSizes.push(size);
-    this.#queuedBytes += size;
-    const { maxQueueLines, maxQueueBytes } = this.#options;
-    while (this.#queued > maxQueueLines || this.#queuedBytes > maxQueueBytes) {
-      this.#queuedBytes -= this.#queueSizes[this.#queueHead] as number;
-      this.#queueHead++;
-      this.#dropped++;
-      // One warning per power of ten: loud enough to notice, never a line per drop.
-      if (this.#dropped >= this.#droppedLogged * 10) {
-        this.#droppedLogged = Math.max(1, this.#dropped);
-        this.#log.warn({ dropped: this.#dropped, maxQueueLines, maxQueueBytes }, "ingest queue full: dropping oldest lines");
-      }
-    }
-    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#queueHead);
-      this.#queueSizes = this.#queueSizes.slice(this.#queueHead);
-      this.#queueHead = 0;
-    }
-  }
-
   #connect(): void {
     const { host, port } = this.#options;
     const socket = net.createConnection({ host, port });
@@ -219,7 +181,7 @@ export class LineSender implements LineOutput {
       this.#connects++;
       this.#attemptBeforeConnect = this.#attempt;
       this.#attempt = 0;
-      this.#log.info({ host, port, queued: this.#queued }, "connected to aggregator");
+      this.#log.info({ host, port, queued: this.#queue.length }, "connected to aggregator");
       if (this.#options.token !== undefined) socket.write(encodeAuthLine(this.#options.token));
       if (this.#options.helloLine !== undefined) socket.write(this.#options.helloLine);
       this.#flush(socket);
@@ -277,14 +239,9 @@ export class LineSender implements LineOutput {
   }
 
   #flush(socket: net.Socket): void {
-    while (this.#queued > 0) {
-      this.#write(socket, this.#queue[this.#queueHead] as string);
-      this.#queueHead++;
+    for (const line of this.#queue.takeAll()) {
+      this.#write(socket, line);
       this.#sent++;
     }
-    this.#queue = [];
-    this.#queueSizes = [];
-    this.#queueHead = 0;
-    this.#queuedBytes = 0;
   }
 }
