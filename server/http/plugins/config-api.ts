@@ -69,7 +69,7 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
       if (ms === undefined) {
         return reply.code(400).send({ error: `triggerInterval: "${text}" is not a duration (e.g. "500ms", "2s", "1 minute")` });
       }
-      const problem = feed.setTriggerInterval(ms);
+      const problem = await feed.setTriggerInterval(ms);
       if (problem !== undefined) return reply.code(400).send({ error: `triggerInterval ${problem}` });
       return current();
     },
