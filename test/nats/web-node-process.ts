@@ -2,21 +2,13 @@
  * What the web node tests share: `web` as a child process on a free port, fake replicas that send
  * frames on the frames subject as a replica does (headers and all), and valid frames to send.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
-import { afterEach } from "vitest";
 import { PROTOCOL_VERSION, type Hello, type ServerMessage, type Snapshot } from "../../shared/messages.ts";
 import { clusterSubjects, FRAME_HEADERS } from "../../server/nats/cluster-wire.ts";
-import { commandArgs } from "../support/commands.ts";
+import { spawnCommand } from "../support/command-process.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../integration/serve-process.ts";
-
-const running = new Set<ChildProcess>();
-// A test that failed half-way leaves no process behind.
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
 
 export interface WebNodeProcess {
   readonly child: ChildProcess;
@@ -30,19 +22,10 @@ export interface WebNodeProcess {
 /** Starts `web` and resolves once it answers /healthz (it listens once it has a snapshot). */
 export async function startWebNode(env: Readonly<Record<string, string>>): Promise<WebNodeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, commandArgs("web"), {
-    env: { ...process.env, HOST: "127.0.0.1", HTTP_PORT: String(port), LOG_FORMAT: "json", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  child.on("exit", () => running.delete(child));
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  const { child, output, exited } = spawnCommand("web", { HOST: "127.0.0.1", HTTP_PORT: String(port), LOG_FORMAT: "json", ...env });
   const httpUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${httpUrl}/healthz`)).ok, 30_000, () => `web did not start:\n${output}`);
-  return { child, httpUrl, wsUrl: `ws://127.0.0.1:${port}/ws`, port, output: () => output, exited };
+  await waitFor(async () => (await fetch(`${httpUrl}/healthz`)).ok, 30_000, () => `web did not start:\n${output()}`);
+  return { child, httpUrl, wsUrl: `ws://127.0.0.1:${port}/ws`, port, output, exited };
 }
 
 export const STARTED_AT = "2026-01-01T00:00:00.000Z";
