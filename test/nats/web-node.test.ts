@@ -162,6 +162,19 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
     expect(metricValue(metrics, 'tagstream_replica_request_errors_total{reason="invalid-reply"}')).toBe(1);
   }, 60_000);
 
+  it("stops on SIGTERM: its screens hear 1001 (going away) and it exits 0", async () => {
+    const stream = "WEBSTOP";
+    const bucket = await latestBucket(stream);
+    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
+    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify(snapshotFrame(3)));
+    const web = await startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream });
+    const screen = await recordWs(web.wsUrl);
+    const closed = new Promise<number>((resolve) => screen.socket.once("close", (code) => resolve(code)));
+    web.child.kill("SIGTERM");
+    expect(await closed).toBe(1001);
+    expect(await web.exited).toBe(0);
+  }, 30_000);
+
   it("refuses to start without NATS_URL, saying what to set", async () => {
     const { spawnSync } = await import("node:child_process");
     const { commandArgs } = await import("../support/commands.ts");

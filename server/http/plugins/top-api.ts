@@ -11,8 +11,6 @@ import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 import { zodRoute } from "../zod-route.ts";
 
 export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
-  const defaultN = feed.hello().topN;
-
   app.get<{ Querystring: TopQuery }>("/api/top", zodRoute({ querystring: topQuerySchema }), async (request, reply) => {
     const window = request.query.window ?? feed.windows[0] ?? "";
     const { lang, by } = request.query;
@@ -20,7 +18,7 @@ export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
       return reply.code(404).send({ error: `unknown window "${window}"; windows are: ${feed.windows.join(", ")}` });
     }
     if (lang !== undefined && by !== "posts") return reply.code(400).send({ error: "lang ranks by posts only: drop by or use by=posts" });
-    const top = await feed.top(window, request.query.n ?? defaultN, by, lang?.toLowerCase());
+    const top = await feed.top(window, request.query.n ?? feed.hello().topN, by, lang?.toLowerCase());
     if (top === undefined && lang !== undefined) {
       const kept = feed.languages?.() ?? [];
       return reply.code(404).send({ error: `language "${lang}" is not kept; kept: ${kept.length === 0 ? "none" : kept.join(", ")} (LANGUAGES)` });
