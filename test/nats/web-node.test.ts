@@ -16,7 +16,7 @@ import { openLatestBucket } from "../../server/nats/stream-setup.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { recordWs } from "../support/ws-recorder.ts";
-import { fakeReplica, helloFrame, metricValue, snapshotFrame, startWebNode } from "./web-node-process.ts";
+import { fakeReplica, helloFrame, metricValue, snapshotFrame, startWebNode, type WebNodeProcess } from "./web-node-process.ts";
 
 const epochsOf = (messages: readonly ServerMessage[]): number[] =>
   messages.filter((m): m is Snapshot => m.type === "snapshot").map((m) => m.epoch);
@@ -35,17 +35,18 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
     await cluster?.stop();
   });
 
-  async function latestBucket(stream: string): Promise<KV> {
+  /** Keeps a hello and the snapshot of `epoch` in `stream`'s KV as the replicas do, then starts a web node on it. */
+  async function webNodeOn(stream: string, epoch: number, env: Readonly<Record<string, string>> = {}): Promise<WebNodeProcess> {
     const settings = loadConfig({ env: { NATS_URL: cluster.url, NATS_STREAM: stream } }).nats as NatsSettings;
-    return openLatestBucket(connection, settings);
+    const bucket: KV = await openLatestBucket(connection, settings);
+    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
+    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify(snapshotFrame(epoch)));
+    return startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream, ...env });
   }
 
   it("starts from the latest kept in KV, then serves each epoch once, in order, with no gap when a replica stops", async () => {
     const stream = "WEBEPOCHS";
-    const bucket = await latestBucket(stream);
-    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
-    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify(snapshotFrame(40)));
-    const web = await startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream });
+    const web = await webNodeOn(stream, 40);
     const health = (await (await fetch(`${web.httpUrl}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: "ok", epoch: 40, relay: { connected: true, replica: "kv", epoch: 40 } });
 
@@ -93,10 +94,7 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
 
   it("answers /api/top from the snapshot, and asks a replica for tag counts, a longer top and a trigger change; 503 when none answers", async () => {
     const stream = "WEBAPI";
-    const bucket = await latestBucket(stream);
-    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
-    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify(snapshotFrame(7)));
-    const web = await startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream, ADMIN_TOKEN: "secret-token-123" });
+    const web = await webNodeOn(stream, 7, { ADMIN_TOKEN: "secret-token-123" });
     const subjects = clusterSubjects(stream);
 
     const fromSnapshot = await fetch(`${web.httpUrl}/api/top?window=15m`);
@@ -163,11 +161,7 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
   }, 60_000);
 
   it("stops on SIGTERM: its screens hear 1001 (going away) and it exits 0", async () => {
-    const stream = "WEBSTOP";
-    const bucket = await latestBucket(stream);
-    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
-    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify(snapshotFrame(3)));
-    const web = await startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream });
+    const web = await webNodeOn("WEBSTOP", 3);
     const screen = await recordWs(web.wsUrl);
     const closed = new Promise<number>((resolve) => screen.socket.once("close", (code) => resolve(code)));
     web.child.kill("SIGTERM");
