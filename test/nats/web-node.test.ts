@@ -160,6 +160,33 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
     expect(metricValue(metrics, 'tagstream_replica_request_errors_total{reason="invalid-reply"}')).toBe(1);
   }, 60_000);
 
+  it("refuses a kept value that is not a valid frame, and waits for a replica's snapshot before it listens", async () => {
+    const stream = "WEBWAIT";
+    const settings = loadConfig({ env: { NATS_URL: cluster.url, NATS_STREAM: stream } }).nats as NatsSettings;
+    const bucket = await openLatestBucket(connection, settings);
+    await bucket.put(LATEST_KEYS.hello, JSON.stringify(helloFrame()));
+    await bucket.put(LATEST_KEYS.snapshot, JSON.stringify({ ...snapshotFrame(5), epoch: -1 }));
+    const starting = startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream });
+    const replica = await fakeReplica(cluster.urls[0] as string, stream, "replica-a");
+    let started = false;
+    void starting.then(() => (started = true), () => undefined);
+    try {
+      // Until the node has subscribed, a frame finds no one: send the next epoch until it listens.
+      for (let epoch = 6; !started; epoch++) {
+        await replica.send(snapshotFrame(epoch), epoch);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const web = await starting;
+      const health = (await (await fetch(`${web.httpUrl}/healthz`)).json()) as { relay: { replica: string; epoch: number } };
+      expect(health.relay.replica).toBe("replica-a");
+      expect(health.relay.epoch).toBeGreaterThanOrEqual(6);
+      const metrics = await (await fetch(`${web.httpUrl}/metrics`)).text();
+      expect(metricValue(metrics, 'tagstream_invalid_inputs_total{reason="store"}')).toBe(1);
+    } finally {
+      await replica.close();
+    }
+  }, 60_000);
+
   it("stops on SIGTERM: its screens hear 1001 (going away) and it exits 0", async () => {
     const web = await webNodeOn("WEBSTOP", 3);
     const screen = await recordWs(web.wsUrl);
