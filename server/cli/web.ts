@@ -32,9 +32,8 @@ await runMain("web", async (config, log) => {
   }
   const connection = await connectNats(nats, "tagstream-web", log);
   const latestBucket = await openLatestBucket(connection, nats);
-  let feed: ReturnType<typeof relaySnapshots> | undefined;
-  const metrics = new WebNodeMetrics(() => feed?.relay?.().epoch);
-  feed = relaySnapshots({ connection, latestBucket, stream: nats.stream, metrics, log });
+  const metrics = new WebNodeMetrics();
+  const feed = relaySnapshots({ connection, latestBucket, stream: nats.stream, metrics, log });
   const waiting = setInterval(() => log.warn({ stream: nats.stream }, "no snapshot yet: waiting for a replica (npm run serve with NATS_URL)"), WAITING_NOTICE_MS);
   await feed.ready.finally(() => clearInterval(waiting));
 
@@ -64,7 +63,7 @@ await runMain("web", async (config, log) => {
   }
   const { port } = app.server.address() as { port: number };
   const shown = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
-  const relay = feed.relay?.();
-  log.info({ stream: nats.stream, epoch: relay?.epoch, replica: relay?.replica }, `web node at http://${shown}:${port}/`);
+  const { epoch, replica } = feed.relay();
+  log.info({ stream: nats.stream, epoch, replica }, `web node at http://${shown}:${port}/`);
   return close;
 });

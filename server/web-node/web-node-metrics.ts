@@ -14,6 +14,7 @@ export type InvalidInput = "frame" | "epoch-header" | "store";
 export type RequestFailure = "no-replica" | "timeout" | "error-reply" | "invalid-reply" | "connection";
 
 export class WebNodeMetrics extends WebSocketMetrics {
+  readonly #servedEpoch: Gauge;
   readonly #epochs: Counter;
   readonly #ignored: Counter<"reason">;
   readonly #failovers: Counter;
@@ -21,18 +22,10 @@ export class WebNodeMetrics extends WebSocketMetrics {
   readonly #requestErrors: Counter<"reason">;
   readonly #hellos: Counter;
 
-  constructor(servedEpoch: () => number | undefined) {
+  constructor() {
     super();
     const registers = [this.registry];
-    new Gauge({
-      name: "tagstream_served_epoch",
-      help: "The epoch of the snapshot served now (absent before the first).",
-      registers,
-      collect() {
-        const epoch = servedEpoch();
-        if (epoch !== undefined) this.set(epoch);
-      },
-    });
+    this.#servedEpoch = new Gauge({ name: "tagstream_served_epoch", help: "The epoch of the snapshot served now (0 before the first).", registers });
     this.#epochs = new Counter({ name: "tagstream_epochs_served_total", help: "Snapshots served: the first copy of each new epoch.", registers });
     this.#hellos = new Counter({ name: "tagstream_hellos_served_total", help: "Hellos served: settings that changed.", registers });
     this.#ignored = new Counter({
@@ -64,7 +57,8 @@ export class WebNodeMetrics extends WebSocketMetrics {
     for (const reason of ["no-replica", "timeout", "error-reply", "invalid-reply", "connection"] satisfies RequestFailure[]) this.#requestErrors.inc({ reason }, 0);
   }
 
-  epochServed(failover: boolean): void {
+  epochServed(epoch: number, failover: boolean): void {
+    this.#servedEpoch.set(epoch);
     this.#epochs.inc();
     if (failover) this.#failovers.inc();
   }
