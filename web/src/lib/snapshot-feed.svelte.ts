@@ -44,8 +44,6 @@ export class SnapshotFeed {
   invalidFrames: number = $state(0);
   /** False while the page is hidden: then nothing on it needs to change. */
   visible: boolean = $state(true);
-  /** The socket URL connected to now (or being tried). */
-  url: string = $state("");
 
   /** Window names in the server's order; the snapshot's names stand in until `hello` arrives. */
   readonly windows: readonly string[] = $derived(
@@ -92,8 +90,7 @@ export class SnapshotFeed {
     let stopped = false;
 
     const open = (): void => {
-      this.url = this.#servers.current;
-      const current = new WebSocket(this.url);
+      const current = new WebSocket(this.#servers.current);
       socket = current;
       current.addEventListener("open", () => {
         this.#backoff.reset();
