@@ -4,8 +4,15 @@
  */
 import { parseServerList, socketUrlOf, type ServerList } from "../../../shared/server-list.ts";
 
+/** What of the page's `location` says where it came from (named here: the server's type check has no DOM). */
+export interface PageLocation {
+  readonly protocol: string;
+  readonly host: string;
+  readonly search: string;
+}
+
 /** The aggregator's WebSocket endpoint on the page's own origin. */
-export function snapshotSocketUrl(location: Pick<Location, "protocol" | "host">): string {
+export function snapshotSocketUrl(location: Pick<PageLocation, "protocol" | "host">): string {
   return socketUrlOf(location.host, location.protocol === "https:");
 }
 
@@ -16,7 +23,7 @@ export interface SnapshotSocketUrls {
 }
 
 /** The socket URLs to try in turn: those of `?servers=` when it names any usable server, else the page's own. */
-export function snapshotSocketUrls(location: Pick<Location, "protocol" | "host" | "search">): SnapshotSocketUrls {
+export function snapshotSocketUrls(location: PageLocation): SnapshotSocketUrls {
   const text = new URLSearchParams(location.search).get("servers");
   if (text === null) return { urls: [snapshotSocketUrl(location)], notices: [] };
   const { servers, refused }: ServerList = parseServerList(text);
