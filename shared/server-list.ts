@@ -49,6 +49,12 @@ export function socketUrlOf(server: string, secure: boolean): string {
   return `${secure ? "wss" : "ws"}://${server}/ws`;
 }
 
+/** The HTTP origin of the server whose snapshot socket is `socketUrl`: where its REST API is. */
+export function apiOriginOf(socketUrl: string): string {
+  const url = new URL(socketUrl);
+  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}`;
+}
+
 /** Which server to try: the current one until it fails, then the next, round the list. */
 export class ServerRotation {
   readonly #urls: readonly string[];

@@ -43,8 +43,11 @@ export function helloFrame(triggerMs = 1000): Hello {
   };
 }
 
-/** A snapshot of `epoch` whose counts say which epoch it is: tag `e<epoch>` counted `epoch` times. */
-export function snapshotFrame(epoch: number): Snapshot {
+/**
+ * A snapshot of `epoch` whose counts say which epoch it is: tag `e<epoch>` counted `epoch` times;
+ * with `languages`, the languages whose tops the replicas keep apart.
+ */
+export function snapshotFrame(epoch: number, languages?: string[]): Snapshot {
   const top = [{ tag: `e${epoch}`, count: epoch, rank: 1, history: [epoch] }];
   return {
     type: "snapshot",
@@ -59,6 +62,7 @@ export function snapshotFrame(epoch: number): Snapshot {
       { window: "complete", top },
     ],
     stats: { lines: epoch, tags: epoch, distinct: 1, rejected: 0, ingestors: 1 },
+    ...(languages !== undefined && { languages }),
     startedAt: STARTED_AT,
   };
 }

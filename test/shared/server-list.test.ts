@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SERVERS, parseServerList, ServerRotation, socketUrlOf } from "../../shared/server-list.ts";
+import { apiOriginOf, MAX_SERVERS, parseServerList, ServerRotation, socketUrlOf } from "../../shared/server-list.ts";
 
 describe("a screen's list of servers", () => {
   it("keeps host or host:port entries in order, each once, and refuses anything else", () => {
@@ -25,6 +25,12 @@ describe("a screen's list of servers", () => {
   it("gives each server's snapshot socket, over TLS when the page is", () => {
     expect(socketUrlOf("web1:3000", false)).toBe("ws://web1:3000/ws");
     expect(socketUrlOf("[::1]:3000", true)).toBe("wss://[::1]:3000/ws");
+  });
+
+  it("asks the REST API of the server whose socket is open, over TLS when the socket is", () => {
+    expect(apiOriginOf("ws://web1:3000/ws")).toBe("http://web1:3000");
+    expect(apiOriginOf("wss://[::1]:3000/ws")).toBe("https://[::1]:3000");
+    expect(apiOriginOf("wss://web.example/ws")).toBe("https://web.example");
   });
 
   it("tries the next server whenever one fails, round the list", () => {

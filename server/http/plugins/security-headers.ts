@@ -6,21 +6,25 @@
  * over plain HTTP on a LAN address, where upgrading would break every request.
  *
  * A screen may name other servers to take its snapshots from (`?servers=web1:3000,web2:3000`,
- * shared/server-list.ts); the page it loads may then open WebSockets to exactly those, and to
- * nothing else: the list is read with the same parser as the page's, which admits host and port
+ * shared/server-list.ts); the page it loads may then open WebSockets to exactly those and ask their
+ * `/api/`, and nothing else: the list is read with the same parser as the page's, which admits host and port
  * only, so no other source (nor another directive) can be slipped into the policy.
  */
 import type { IncomingMessage } from "node:http";
 import helmet from "@fastify/helmet";
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
-import { parseServerList, socketUrlOf } from "../../../shared/server-list.ts";
+import { apiOriginOf, parseServerList, socketUrlOf } from "../../../shared/server-list.ts";
 
-/** `connect-src`: the page's own origin, and the sockets of the servers the request's `servers` parameter lists. */
+/**
+ * `connect-src`: the page's own origin, and of each server the request's `servers` parameter
+ * lists, its snapshot socket and its REST API (a screen asks the server it is connected to).
+ */
 export function connectSources(request: Pick<IncomingMessage, "url">): string {
   const query = request.url?.split("?")[1];
   const text = query === undefined ? null : new URLSearchParams(query).get("servers");
-  const listed = text === null ? [] : parseServerList(text).servers.flatMap((server) => [socketUrlOf(server, false), socketUrlOf(server, true)]);
+  const sockets = text === null ? [] : parseServerList(text).servers.flatMap((server) => [socketUrlOf(server, false), socketUrlOf(server, true)]);
+  const listed = sockets.flatMap((socket) => [socket, `${apiOriginOf(socket)}/api/`]);
   return ["'self'", ...listed].join(" ");
 }
 

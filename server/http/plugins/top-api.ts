@@ -4,6 +4,10 @@
  * Query and path are validated against their schemas in shared/messages.ts, so a bad value gets a
  * clear 400. An answer the source must ask of another process and cannot get is a 503 naming why
  * (app.ts maps SourceUnavailableError).
+ *
+ * Both may be read from a page of another origin: a screen listing several servers asks the one
+ * its socket is on, which need not be the one that served the page. They are public, read-only
+ * and rate-limited, and no credentials go with them (`*` admits none).
  */
 import type { FastifyPluginAsync } from "fastify";
 import { tagParamsSchema, topQuerySchema, type TagParams, type TopQuery } from "../../../shared/messages.ts";
@@ -11,6 +15,11 @@ import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
 import { zodRoute } from "../zod-route.ts";
 
 export const topApi: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, { feed }) => {
+  // Encapsulated: only this plugin's routes.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("access-control-allow-origin", "*");
+  });
+
   app.get<{ Querystring: TopQuery }>("/api/top", zodRoute({ querystring: topQuerySchema }), async (request, reply) => {
     const window = request.query.window ?? feed.windows[0] ?? "";
     const { lang, by } = request.query;

@@ -10,7 +10,7 @@
  * appears the moment the page is visible again.
  */
 import { Backoff, type BackoffPolicy } from "../../../shared/backoff.ts";
-import { ServerRotation } from "../../../shared/server-list.ts";
+import { apiOriginOf, ServerRotation } from "../../../shared/server-list.ts";
 import {
   parseServerMessage,
   type Hello,
@@ -44,6 +44,11 @@ export class SnapshotFeed {
   invalidFrames: number = $state(0);
   /** False while the page is hidden: then nothing on it needs to change. */
   visible: boolean = $state(true);
+  /**
+   * Where to ask the REST API: the server the socket was last open to (the first one before), so
+   * that a screen that moved to another server asks that one too.
+   */
+  apiOrigin: string = $state("");
 
   /** Window names in the server's order; the snapshot's names stand in until `hello` arrives. */
   readonly windows: readonly string[] = $derived(
@@ -72,6 +77,7 @@ export class SnapshotFeed {
   constructor(urls: string | readonly string[], backoff: Backoff = new Backoff(DASHBOARD_BACKOFF)) {
     this.#servers = new ServerRotation(typeof urls === "string" ? [urls] : urls);
     this.#backoff = backoff;
+    this.apiOrigin = apiOriginOf(this.#servers.current);
   }
 
   /** The latest ranking of one window, empty until a snapshot carries it. */
@@ -94,6 +100,7 @@ export class SnapshotFeed {
       socket = current;
       current.addEventListener("open", () => {
         this.#backoff.reset();
+        this.apiOrigin = apiOriginOf(current.url);
         this.state = "open";
       });
       current.addEventListener("message", (event: MessageEvent<unknown>) => {
