@@ -155,9 +155,20 @@ describe.runIf(natsAvailable())("a web node on a 3-node cluster", () => {
     } finally {
       garbled.unsubscribe();
     }
+    // A replica that takes the request and never answers.
+    const silent = connection.subscribe(subjects.tagCounts, { queue: subjects.replicaQueue, callback: () => undefined });
+    await connection.flush();
+    try {
+      const late = await fetch(`${web.httpUrl}/api/tags/rust`);
+      expect(late.status).toBe(503);
+      expect(await late.json()).toEqual({ error: "no replica answered within 2000 ms" });
+    } finally {
+      silent.unsubscribe();
+    }
     const metrics = await (await fetch(`${web.httpUrl}/metrics`)).text();
     expect(metricValue(metrics, 'tagstream_replica_request_errors_total{reason="no-replica"}')).toBe(1);
     expect(metricValue(metrics, 'tagstream_replica_request_errors_total{reason="invalid-reply"}')).toBe(1);
+    expect(metricValue(metrics, 'tagstream_replica_request_errors_total{reason="timeout"}')).toBe(1);
   }, 60_000);
 
   it("refuses a kept value that is not a valid frame, and waits for a replica's snapshot before it listens", async () => {
