@@ -76,6 +76,20 @@ module.exports = {
       to: { path: "^server/(ingestor|aggregator|http|cli|web-node)/" },
     },
     {
+      name: "web-node-only-the-snapshot-contract",
+      severity: "error",
+      comment: "A web node relays snapshots and holds no counts: of the aggregator it knows only the contract it serves (snapshot-source.ts).",
+      from: { path: "^server/web-node/" },
+      to: { path: "^server/aggregator/", pathNot: "^server/aggregator/snapshot-source\\.ts$" },
+    },
+    {
+      name: "aggregator-not-web-node",
+      severity: "error",
+      comment: "The aggregator knows nothing of the nodes that relay its snapshots.",
+      from: { path: "^server/aggregator/" },
+      to: { path: "^server/web-node/" },
+    },
+    {
       name: "engine-only-engine-and-shared",
       severity: "error",
       comment: "The counting engine is pure: it imports no intake, clock, logger or config, only itself and the wire types.",

@@ -1,6 +1,6 @@
 /**
  * Compiles the commands to plain JavaScript in dist/server, so that `npm start`, `serve`, `ingest`,
- * `demo` and `count` run on Node alone: no TypeScript loader in the process, a faster start and a
+ * `demo`, `count` and `web` run on Node alone: no TypeScript loader in the process, a faster start and a
  * smaller resident set. One esbuild bundle per command, with code they share split into chunks and
  * every npm package left external (resolved from node_modules at run time, as in development).
  * Every command runs this first, so none runs stale code; it builds only when a source file changed
@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { build } from "esbuild";
 
-export const COMMANDS = ["start", "serve", "ingest", "demo", "count"];
+export const COMMANDS = ["start", "serve", "ingest", "demo", "count", "web"];
 const SOURCES = ["server", "shared"];
 const STAMP = "dist/server/.sources";
 

@@ -19,7 +19,7 @@ function trendFields(trend: TagTrend | undefined): Pick<TagCountsResponse, "tren
 
 /** (tag, account) pairs held when the config does not say (ACCOUNT_CAPACITY's default). */
 const DEFAULT_ACCOUNT_CAPACITY = 500_000;
-import type { PublishedSnapshot, SnapshotSource } from "./snapshot-source.ts";
+import type { ImmediateSnapshotSource, PublishedSnapshot } from "./snapshot-source.ts";
 import type { Logger } from "../log/logger.ts";
 import { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
 import { intakeSources } from "./intake-sources.ts";
@@ -35,7 +35,7 @@ import { buildHello, buildSnapshot, type SnapshotSettings } from "./state/snapsh
 import { windowsShorterThan } from "../../shared/window-spec.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
-export interface Aggregator extends SnapshotSource {
+export interface Aggregator extends ImmediateSnapshotSource {
   readonly intake: LineIntake["address"];
   readonly stats: IntakeStats;
   /** What edits and deletions did. */

@@ -9,12 +9,13 @@ import type { WindowSpec } from "../../shared/window-spec.ts";
 import { CONFIG_VARIABLES, FLAGS, type LanguageChoice } from "./config.ts";
 import { describeMastodonStream, type MastodonStream } from "./mastodon-stream.ts";
 
-export type ConfigCommand = "serve" | "ingest" | "demo" | "start";
+export type ConfigCommand = "serve" | "ingest" | "demo" | "start" | "web";
 
 const USAGE: Readonly<Record<ConfigCommand, readonly [string, string]>> = {
   start: ["npm start -- [flags]", "The whole product: serve and ingest, joined by the line socket (the demo without a token)."],
   serve: ["npm run serve -- [flags]", "The aggregator and the dashboard: reads lines on INGEST_PORT, serves HTTP_PORT."],
   ingest: ["npm run ingest -- [flags]", "Follows the Mastodon servers of MASTODON_URL (the simulated one without a token) and sends one line per post."],
+  web: ["npm run web -- [flags]", "A web node: serves HTTP_PORT from the snapshots the replicas send over NATS (needs NATS_URL), holding no counts."],
   demo: ["npm run demo -- [flags]", "The simulated Mastodon server alone, for pointing any client at it."],
 };
 

@@ -4,7 +4,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
-import type { AggregatorMetrics } from "../metrics/aggregator-metrics.ts";
+import type { Registry } from "prom-client";
 import { frameworkErrors, notFound, schemaErrorFormatter } from "./error-replies.ts";
 import { apiRateLimit } from "./plugins/api-rate-limit.ts";
 import { configApi } from "./plugins/config-api.ts";
@@ -12,9 +12,9 @@ import { dashboardStatic } from "./plugins/dashboard-static.ts";
 import { health } from "./plugins/health.ts";
 import { metricsEndpoint } from "./plugins/metrics-endpoint.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
-import { snapshotSocket } from "./plugins/snapshot-socket.ts";
+import { snapshotSocket, type SocketMetrics } from "./plugins/snapshot-socket.ts";
 import { topApi } from "./plugins/top-api.ts";
-import type { SnapshotSource } from "../aggregator/snapshot-source.ts";
+import { SourceUnavailableError, type SnapshotSource } from "../aggregator/snapshot-source.ts";
 
 export interface AppOptions {
   readonly feed: SnapshotSource;
@@ -31,8 +31,8 @@ export interface AppOptions {
   readonly wsMaxBufferedBytes?: number;
   /** WebSocket clients connected at once; one more is closed with 1013 (default 500). */
   readonly wsMaxClients?: number;
-  /** The aggregator's metrics: served at `GET /metrics`, and fed by the WebSocket. */
-  readonly metrics?: AggregatorMetrics | undefined;
+  /** The process's metrics (the aggregator's or a web node's): served at `GET /metrics`, and fed by the WebSocket. */
+  readonly metrics?: (SocketMetrics & { readonly registry: Registry }) | undefined;
 }
 
 export async function buildApp({
@@ -56,6 +56,11 @@ export async function buildApp({
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    // Not a fault of this process: the client may retry, and should know why it failed.
+    if (error instanceof SourceUnavailableError) {
+      request.log.warn({ err: error.message }, "answer unavailable");
+      return reply.code(503).send({ error: error.message });
+    }
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");

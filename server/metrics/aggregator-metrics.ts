@@ -7,8 +7,9 @@
  * are recorded here. Totals that only grow are Prometheus counters (`rate()` and reset detection
  * work on them), even when their value is read from elsewhere at scrape time.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { EVENT_TIME_PROBLEMS, eventTimeProblem, type EventTimeProblem } from "./event-time.ts";
+import { WebSocketMetrics } from "./websocket-metrics.ts";
 
 export interface MetricsSources {
   /** Lines, tag occurrences and distinct tags counted since start. */
@@ -34,21 +35,16 @@ export interface MetricsSources {
   epoch(): number;
 }
 
-export class AggregatorMetrics {
-  readonly registry = new Registry();
+export class AggregatorMetrics extends WebSocketMetrics {
   readonly #tickSeconds: Histogram;
-  readonly #broadcastBytes: Counter;
-  readonly #clients: Gauge;
   readonly #eventLag: Histogram;
-  readonly #unknownClientMessages: Counter;
-  readonly #slowClientsDropped: Counter;
   readonly #checkpointFailures: Counter;
   readonly #eventTimesIgnored: Counter<"reason">;
   #lastCheckpointAt: number | undefined;
 
   constructor(sources: MetricsSources, now: () => number = Date.now) {
+    super();
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
     const snapshotGauge = (name: string, help: string, read: () => number): Gauge =>
       new Gauge({
         name,
@@ -116,26 +112,10 @@ export class AggregatorMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       registers,
     });
-    this.#broadcastBytes = new Counter({
-      name: "tagstream_broadcast_bytes_total",
-      help: "Snapshot bytes sent to WebSocket clients.",
-      registers,
-    });
-    this.#clients = new Gauge({ name: "tagstream_websocket_clients", help: "WebSocket clients connected now.", registers });
     this.#eventLag = new Histogram({
       name: "tagstream_event_time_lag_seconds",
       help: "Arrival time minus the post's created_at, for lines that carry it.",
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
-      registers,
-    });
-    this.#unknownClientMessages = new Counter({
-      name: "tagstream_websocket_unknown_messages_total",
-      help: "Frames WebSocket clients sent (clients have nothing to say): ignored.",
-      registers,
-    });
-    this.#slowClientsDropped = new Counter({
-      name: "tagstream_websocket_slow_clients_dropped_total",
-      help: "WebSocket clients dropped because too many bytes waited to be sent to them.",
       registers,
     });
     this.#checkpointFailures = new Counter({
@@ -157,14 +137,6 @@ export class AggregatorMetrics {
     this.#tickSeconds.observe(seconds);
   }
 
-  addBroadcast(bytes: number): void {
-    this.#broadcastBytes.inc(bytes);
-  }
-
-  setClients(count: number): void {
-    this.#clients.set(count);
-  }
-
   /** A post written at `ts` arrived at `now` (ms since the epoch): its lag, unless `ts` is implausible (event-time.ts). */
   observeEventTime(ts: number, now: number): void {
     const problem: EventTimeProblem | undefined = eventTimeProblem(ts, now);
@@ -174,14 +146,6 @@ export class AggregatorMetrics {
     }
     // A post a little ahead of this clock (skew between hosts) arrived with no lag.
     this.#eventLag.observe(Math.max(0, now - ts) / 1000);
-  }
-
-  unknownClientMessage(): void {
-    this.#unknownClientMessages.inc();
-  }
-
-  slowClientDropped(): void {
-    this.#slowClientsDropped.inc();
   }
 
   checkpointWritten(at: number): void {

@@ -12,6 +12,7 @@
  *   KV <stream>-latest    the latest hello and snapshot, for a web node that starts or reconnects
  */
 import { z } from "zod";
+import { tagCountsResponseSchema, topResponseSchema } from "../../shared/messages.ts";
 
 export interface ClusterSubjects {
   /** What the stream captures. */
@@ -75,3 +76,24 @@ export const topRequestSchema = z.object({
   lang: z.string().optional(),
 });
 export type TopRequest = z.infer<typeof topRequestSchema>;
+
+/**
+ * Replies to the `<stream>.api.*` requests. Each is what the replica's own HTTP API would answer
+ * (`/api/tags/:tag`, `/api/top`), or, for any request it could not answer, `{"error": "..."}`:
+ * the web node then tells its client 503 with that reason.
+ */
+export const replyErrorSchema = z.strictObject({ error: z.string() });
+/** `<stream>.api.tag`: the tag's counts, as `GET /api/tags/:tag` answers them. */
+export const tagReplySchema = z.union([replyErrorSchema, tagCountsResponseSchema]);
+/** `<stream>.api.top`: the top, or null for a window or language the replica does not have. */
+export const topReplySchema = z.union([replyErrorSchema, topResponseSchema, z.null()]);
+/**
+ * `<stream>.api.config`: accepted (the replica has put a `trigger` control message in the stream,
+ * so every replica applies it at the same epoch), or refused with what is wrong ("must be ...").
+ */
+export const configReplySchema = z.union([
+  replyErrorSchema,
+  z.strictObject({ accepted: z.literal(true), triggerMs: z.number().int().positive() }),
+  z.strictObject({ accepted: z.literal(false), problem: z.string() }),
+]);
+export type ConfigReply = z.infer<typeof configReplySchema>;

@@ -2,26 +2,18 @@
  * `serve` as a child process, as an operator runs it, on free ports and a STATE_DIR of the test's
  * own: for what only a real process shows (signals, SIGKILL, exit codes, a restart).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
 import type { AggregatorState } from "../../server/aggregator/state/aggregator-state.ts";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "../../server/aggregator/checkpoint/checkpoint-file.ts";
 import { topResponseSchema, type TopEntry } from "../../shared/messages.ts";
 import { freePort } from "../support/free-port.ts";
-import { commandArgs } from "../support/commands.ts";
-
-const running = new Set<ChildProcess>();
-// A test that failed half-way leaves no process behind.
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
+import { spawnCommand } from "../support/command-process.ts";
 
 /** A fresh STATE_DIR. */
 export function stateDir(): string {
@@ -42,22 +34,13 @@ export interface ServeProcess {
 
 export async function startServe(env: Readonly<Record<string, string>>): Promise<ServeProcess> {
   const [httpPort, ingestPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, commandArgs("serve"), {
-    env: { ...process.env, HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), LOG_FORMAT: "json", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  child.on("exit", () => running.delete(child));
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  const { child, output, exited } = spawnCommand("serve", { HTTP_PORT: String(httpPort), INGEST_PORT: String(ingestPort), LOG_FORMAT: "json", ...env });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const serve: ServeProcess = {
     child,
     httpUrl,
     ingestPort,
-    output: () => output,
+    output,
     exited,
     async top(window) {
       const response = await fetch(`${httpUrl}/api/top?window=${window}&n=1000`);
@@ -65,7 +48,7 @@ export async function startServe(env: Readonly<Record<string, string>>): Promise
     },
   };
   // Listening on HTTP means the intake is listening too: serve binds it first.
-  await waitFor(async () => (await fetch(`${httpUrl}/healthz`)).ok, 30_000, () => `serve did not start:\n${output}`);
+  await waitFor(async () => (await fetch(`${httpUrl}/healthz`)).ok, 30_000, () => `serve did not start:\n${output()}`);
   return serve;
 }
 

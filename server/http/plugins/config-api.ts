@@ -31,10 +31,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
 export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminToken }) => {
   const matches = adminToken === undefined ? undefined : tokenMatcher(adminToken);
 
-  const current = (): ConfigResponse => {
-    const { triggerMs } = feed.hello();
-    return { triggerMs, triggerInterval: formatDuration(triggerMs), adminEnabled: matches !== undefined };
-  };
+  const describe = (triggerMs: number): ConfigResponse => ({ triggerMs, triggerInterval: formatDuration(triggerMs), adminEnabled: matches !== undefined });
 
   const authorise = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (matches === undefined) {
@@ -49,7 +46,7 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
     }
   };
 
-  app.get("/api/config", async () => current());
+  app.get("/api/config", async () => describe(feed.hello().triggerMs));
 
   app.put<{ Body: ConfigUpdate }>(
     "/api/config",
@@ -69,9 +66,10 @@ export const configApi: FastifyPluginAsync<Options> = async (app, { feed, adminT
       if (ms === undefined) {
         return reply.code(400).send({ error: `triggerInterval: "${text}" is not a duration (e.g. "500ms", "2s", "1 minute")` });
       }
-      const problem = feed.setTriggerInterval(ms);
+      const problem = await feed.setTriggerInterval(ms);
       if (problem !== undefined) return reply.code(400).send({ error: `triggerInterval ${problem}` });
-      return current();
+      // What was accepted, not the hello at hand: a web node's hello changes when the replicas apply it.
+      return describe(ms);
     },
   );
 };

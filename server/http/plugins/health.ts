@@ -6,6 +6,10 @@
  * still counts and serves, and a liveness probe that restarted it would only throw away the counts
  * since the last checkpoint, which is what the failing writes put at risk. Alert on the status (or
  * on `tagstream_checkpoint_failures_total`) instead.
+ *
+ * A web node (which relays snapshots from the replicas) adds `relay`: the replica whose copy it
+ * serves and its epoch, and "degraded" while its connection to them is lost (it still serves the
+ * last snapshot it has).
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { SnapshotSource } from "../../aggregator/snapshot-source.ts";
@@ -15,13 +19,15 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
   app.get("/healthz", async () => {
     const { snapshot } = feed.latest();
     const checkpoint = feed.checkpoint?.();
+    const relay = feed.relay?.();
     return {
-      status: checkpoint?.state === "failing" ? "degraded" : "ok",
+      status: checkpoint?.state === "failing" || relay?.connected === false ? "degraded" : "ok",
       epoch: snapshot.epoch,
       at: snapshot.at,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       ingestors: snapshot.stats.ingestors,
       ...(checkpoint !== undefined && { checkpoint }),
+      ...(relay !== undefined && { relay }),
     };
   });
 };

@@ -10,17 +10,17 @@ export class LanguageTop {
   error: string | undefined = $state();
 
   /**
-   * Fetches the top of `lang` in `window`; shaped to be the body of one `$effect` that re-runs for
-   * each new snapshot (`_epoch`) and each change of language, window or rows.
+   * Fetches the top of `lang` in `window` from the server at `origin`; shaped to be the body of one
+   * `$effect` that re-runs for each new snapshot (`_epoch`) and each change of language, window or rows.
    */
-  load(lang: string | undefined, window: string | undefined, n: number, _epoch: number | undefined): (() => void) | undefined {
+  load(origin: string, lang: string | undefined, window: string | undefined, n: number, _epoch: number | undefined): (() => void) | undefined {
     if (lang === undefined || window === undefined) {
       this.entries = [];
       return undefined;
     }
     const abort = new AbortController();
     const query = new URLSearchParams({ window, n: String(n), lang });
-    fetch(`/api/top?${query.toString()}`, { signal: abort.signal })
+    fetch(`${origin}/api/top?${query.toString()}`, { signal: abort.signal })
       .then(async (response) => {
         const body: unknown = await response.json();
         if (!response.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${response.status}`);

@@ -1,7 +1,8 @@
 /**
  * The dashboard's one connection to the aggregator: opens `/ws`, validates every frame against the
  * shared wire schema, keeps the latest `hello` and `snapshot`, and reconnects with backoff when the
- * socket drops. The server sends its latest snapshot first on every connection, so a resumed
+ * socket drops. Given several servers (web nodes, shared/server-list.ts), each reconnection goes
+ * to the next one. The server sends its latest snapshot first on every connection, so a resumed
  * screen is up to date at once.
  *
  * While the page is hidden, frames are still received (so the rates stay right) but the shown
@@ -9,6 +10,7 @@
  * appears the moment the page is visible again.
  */
 import { Backoff, type BackoffPolicy } from "../../../shared/backoff.ts";
+import { apiOriginOf, ServerRotation } from "../../../shared/server-list.ts";
 import {
   parseServerMessage,
   type Hello,
@@ -42,6 +44,11 @@ export class SnapshotFeed {
   invalidFrames: number = $state(0);
   /** False while the page is hidden: then nothing on it needs to change. */
   visible: boolean = $state(true);
+  /**
+   * Where to ask the REST API: the server the socket was last open to (the first one before), so
+   * that a screen that moved to another server asks that one too.
+   */
+  apiOrigin: string = $state("");
 
   /** Window names in the server's order; the snapshot's names stand in until `hello` arrives. */
   readonly windows: readonly string[] = $derived(
@@ -61,14 +68,16 @@ export class SnapshotFeed {
     return Number.isNaN(ms) ? undefined : ms;
   });
 
-  readonly #url: string;
+  readonly #servers: ServerRotation;
   readonly #backoff: Backoff;
   readonly #rates = new RateMeter();
   #newest: { snapshot: Snapshot; receivedAt: number } | undefined;
 
-  constructor(url: string, backoff: Backoff = new Backoff(DASHBOARD_BACKOFF)) {
-    this.#url = url;
+  /** `urls`: the socket URLs to use, in order of preference (one, usually: the page's own server). */
+  constructor(urls: string | readonly string[], backoff: Backoff = new Backoff(DASHBOARD_BACKOFF)) {
+    this.#servers = new ServerRotation(typeof urls === "string" ? [urls] : urls);
     this.#backoff = backoff;
+    this.apiOrigin = apiOriginOf(this.#servers.current);
   }
 
   /** The latest ranking of one window, empty until a snapshot carries it. */
@@ -87,20 +96,23 @@ export class SnapshotFeed {
     let stopped = false;
 
     const open = (): void => {
-      const current = new WebSocket(this.#url);
+      const current = new WebSocket(this.#servers.current);
       socket = current;
       current.addEventListener("open", () => {
         this.#backoff.reset();
+        this.apiOrigin = apiOriginOf(current.url);
         this.state = "open";
       });
       current.addEventListener("message", (event: MessageEvent<unknown>) => {
         this.#receive(event.data);
       });
-      // A failed attempt fires `error` then `close`, so `close` alone drives the retry.
+      // A failed attempt fires `error` then `close`, so `close` alone drives the retry, to the
+      // next server when there are several.
       current.addEventListener("close", () => {
         if (stopped || socket !== current) return;
         socket = undefined;
         this.state = "reconnecting";
+        this.#servers.next();
         retry = setTimeout(() => {
           retry = undefined;
           open();

@@ -18,14 +18,15 @@ export class TagDetail {
   }
 
   /**
-   * Fetches the picked tag's figures; shaped to be the body of one `$effect` that re-runs for each
-   * pick and each snapshot epoch (`_epoch` is read only so that the effect depends on it).
+   * Fetches the picked tag's figures from the server at `origin`; shaped to be the body of one
+   * `$effect` that re-runs for each pick and each snapshot epoch (`_epoch` is read only so that the
+   * effect depends on it).
    */
-  load(_epoch: number | undefined): (() => void) | undefined {
+  load(origin: string, _epoch: number | undefined): (() => void) | undefined {
     const tag = this.tag;
     if (tag === undefined) return undefined;
     const abort = new AbortController();
-    fetch(`/api/tags/${encodeURIComponent(tag)}`, { signal: abort.signal })
+    fetch(`${origin}/api/tags/${encodeURIComponent(tag)}`, { signal: abort.signal })
       .then(async (response) => {
         const body: unknown = await response.json();
         if (!response.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${response.status}`);
