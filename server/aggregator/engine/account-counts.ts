@@ -74,6 +74,8 @@ const MAX_COLUMNS = 30;
 
 export class AccountCounts {
   readonly #columns: readonly AccountColumn[];
+  /** True when some column is sliding: only those ever let an interval go. */
+  readonly #anySliding: boolean;
   readonly #capacity: number;
   /** Pair key (tag, newline, account) -> pair. */
   readonly #pairs = new Map<string, Pair>();
@@ -112,6 +114,7 @@ export class AccountCounts {
     if (columns.length === 0 || columns.length > MAX_COLUMNS) throw new RangeError(`between 1 and ${MAX_COLUMNS} account columns`);
     if (!(capacity >= 1)) throw new RangeError("account capacity must be at least 1");
     this.#columns = columns;
+    this.#anySliding = columns.some((c) => Number.isFinite(c.lengthMs));
     this.#capacity = capacity;
     this.#stride = columns.length;
     this.#counts = new Float64Array(1024 * this.#stride);
@@ -314,7 +317,7 @@ export class AccountCounts {
 
   #listNewest(pair: Pair, epoch: number): void {
     // Only sliding columns ever let an interval go; with none, nothing needs listing.
-    if (!this.#columns.some((c) => Number.isFinite(c.lengthMs))) return;
+    if (!this.#anySliding) return;
     // An interval already forgotten (a post counted in an old event-time interval) expires nowhere.
     if (this.#epochs.length === 0 || epoch < (this.#epochs[0] as number)) return;
     const list = this.#newestIn.get(epoch);
@@ -345,8 +348,10 @@ export class AccountCounts {
     const total = (this.#counts[at] as number) + delta;
     this.#counts[at] = total;
     if (delta > 0 && total > this.#trackers[c]!.floor) this.#risers[c]?.add(id);
+    // With a threshold of 1 or more (as configured) the watch holds exactly the ids at or above it
+    // (counts start at 0, below it): it changes only when a count crosses the threshold.
     const watch = this.#watch;
-    if (watch !== undefined && watch.column === c) {
+    if (watch !== undefined && watch.column === c && (watch.threshold <= 0 || total >= watch.threshold !== total - delta >= watch.threshold)) {
       if (total >= watch.threshold) watch.ids.add(id);
       else watch.ids.delete(id);
     }

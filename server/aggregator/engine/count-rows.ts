@@ -11,8 +11,8 @@
 import type { BucketLog } from "./bucket-log.ts";
 import { CapturedArray } from "./captured-arrays.ts";
 import type { ClosedBucket } from "./count-bucket.ts";
-import { grown, grownLength, initialIds } from "./id-arrays.ts";
-import { sortIds } from "./id-sort.ts";
+import { grownLength, initialIds } from "./id-arrays.ts";
+import { TouchedIds } from "./touched-ids.ts";
 
 /** One count per id, `values[id * stride + offset]`: a column of the rows, as top selection reads it. */
 export interface CountColumn {
@@ -31,11 +31,10 @@ export class CountRows {
   /** Doubles per row: the open delta, then the columns. */
   readonly stride: number;
   #values: Float64Array;
-  /** Ids whose delta went from 0 to non-zero in the open interval (an id may repeat; see `close`). */
-  #touched = new Uint32Array(1024);
-  #touchedCount = 0;
-  /** Scratch for sorting the touched ids. */
-  #sorted = new Uint32Array(1024);
+  /** Ids whose delta went from 0 to non-zero in the open interval (some may be back to 0; see `close`). */
+  readonly #touched: TouchedIds;
+  /** Scratch for the touched ids in id order. */
+  #inOrder = new Uint32Array(1024);
   readonly #capacity: number | undefined;
 
   /** `capacity`: the most tags held at once, if bounded (see id-arrays.ts). */
@@ -43,6 +42,7 @@ export class CountRows {
     this.stride = 1 + columns;
     this.#capacity = capacity;
     this.#values = new Float64Array(initialIds(capacity) * this.stride);
+    this.#touched = new TouchedIds(initialIds(capacity), capacity);
   }
 
   /** The backing array: `values[id * stride + 1 + column]` is a total, `values[id * stride]` a delta. */
@@ -55,10 +55,7 @@ export class CountRows {
     const row = id * this.stride;
     if (row >= this.#values.length) this.ensure(id + 1);
     const before = this.#values[row] as number;
-    if (before === 0) {
-      if (this.#touchedCount === this.#touched.length) this.#touched = grown(this.#touched, this.#touchedCount + 1);
-      this.#touched[this.#touchedCount++] = id;
-    }
+    if (before === 0) this.#touched.mark(id);
     this.#values[row] = before + delta;
   }
 
@@ -97,8 +94,8 @@ export class CountRows {
   close(epoch: number, closedAt: number, floors: Float64Array, risers: readonly number[][], log?: BucketLog): void {
     const values = this.#values;
     const stride = this.stride;
-    const count = this.#touchedCount;
-    const touched = this.#inIdOrder(count);
+    const count = this.#takeTouched();
+    const touched = this.#inOrder;
     const at = log === undefined ? 0 : log.reserve(count);
     const { ids, deltas } = log === undefined ? NO_ENTRIES : log.entries;
     const write = log !== undefined;
@@ -107,7 +104,7 @@ export class CountRows {
       const id = touched[i] as number;
       const row = id * stride;
       const delta = values[row] as number;
-      // 0: listed before and already taken, or taken back to nothing by retraction.
+      // 0: taken back to nothing by retraction.
       if (delta === 0) continue;
       values[row] = 0;
       if (write) {
@@ -121,17 +118,16 @@ export class CountRows {
         if (total > (floors[column - 1] as number)) risers[column - 1]?.push(id);
       }
     }
-    this.#touchedCount = 0;
     log?.commit(epoch, closedAt, at, kept);
   }
 
-  /** The touched ids in id order: visiting rows in address order turns random misses, each with its own TLB miss, into a forward sweep. */
-  #inIdOrder(count: number): Uint32Array {
-    if (this.#sorted.length < this.#touched.length) this.#sorted = new Uint32Array(this.#touched.length);
-    const [sorted, spare] = sortIds(this.#touched, this.#sorted, count, this.#values.length / this.stride);
-    this.#touched = sorted;
-    this.#sorted = spare;
-    return sorted;
+  /**
+   * Puts the touched ids into `#inOrder` in id order, unmarked, and returns how many: visiting rows
+   * in address order turns random misses, each with its own TLB miss, into a forward sweep.
+   */
+  #takeTouched(): number {
+    if (this.#inOrder.length < this.#touched.size) this.#inOrder = new Uint32Array(grownLength(this.#inOrder.length, this.#touched.size));
+    return this.#touched.inOrder(this.#inOrder, true);
   }
 
   /** Takes `bucket` (or, with `keep`, the entries it accepts) out of `column`. */
@@ -181,15 +177,15 @@ export class CountRows {
 
   /** What the open interval holds now, without closing it. */
   openEntries(): { ids: Uint32Array; deltas: Float64Array } {
-    // An id may be listed twice (its delta went back to 0 and up again): sorted, repeats are neighbours.
-    const touched = this.#touched.slice(0, this.#touchedCount).sort();
+    const touched = new Uint32Array(this.#touched.size);
+    this.#touched.inOrder(touched);
     const ids = new Uint32Array(touched.length);
     const deltas = new Float64Array(touched.length);
     let count = 0;
     for (let i = 0; i < touched.length; i++) {
       const id = touched[i] as number;
       const delta = this.#values[id * this.stride] as number;
-      if (delta === 0 || (i > 0 && touched[i - 1] === id)) continue;
+      if (delta === 0) continue;
       ids[count] = id;
       deltas[count++] = delta;
     }

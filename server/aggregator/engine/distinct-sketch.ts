@@ -35,10 +35,26 @@ function mix(hash: number): number {
 
 export class DistinctSketch {
   readonly #registers: Uint8Array;
+  /**
+   * The estimator's sum of 2^-rank over the registers, and the empty registers, kept as registers
+   * change so that an estimate costs nothing (it is asked at every tick past the capacity), where
+   * summing 16,384 registers afresh took about a millisecond. Ranks reach 19, so every term is a
+   * multiple of 2^-19 and the sum at most 2^14: the running sum is exact, the sum taken afresh.
+   */
+  #sum = REGISTERS;
+  #empty = REGISTERS;
 
   constructor(registers?: Uint8Array) {
     if (registers !== undefined && registers.length !== REGISTERS) throw new RangeError(`a distinct sketch has ${REGISTERS} registers`);
     this.#registers = registers === undefined ? new Uint8Array(REGISTERS) : registers.slice();
+    if (registers === undefined) return;
+    this.#sum = 0;
+    this.#empty = 0;
+    for (let i = 0; i < REGISTERS; i++) {
+      const rank = this.#registers[i] as number;
+      this.#sum += 2 ** -rank;
+      if (rank === 0) this.#empty++;
+    }
   }
 
   /** Adds a name by its 32-bit hash. */
@@ -48,18 +64,17 @@ export class DistinctSketch {
     // Rank: position of the first 1 bit in the remaining 18 bits (19 when they are all 0).
     const rest = (h << SKETCH_PRECISION) | (1 << (SKETCH_PRECISION - 1));
     const rank = Math.clz32(rest) + 1;
-    if (rank > (this.#registers[index] as number)) this.#registers[index] = rank;
+    const before = this.#registers[index] as number;
+    if (rank <= before) return;
+    this.#registers[index] = rank;
+    this.#sum += 2 ** -rank - 2 ** -before;
+    if (before === 0) this.#empty--;
   }
 
   /** The estimated number of distinct names added. */
   estimate(): number {
-    let sum = 0;
-    let empty = 0;
-    for (let i = 0; i < REGISTERS; i++) {
-      const rank = this.#registers[i] as number;
-      sum += 2 ** -rank;
-      if (rank === 0) empty++;
-    }
+    const sum = this.#sum;
+    const empty = this.#empty;
     const raw = (ALPHA * REGISTERS * REGISTERS) / sum;
     if (raw <= LINEAR_COUNTING_LIMIT && empty > 0) return Math.round(REGISTERS * Math.log(REGISTERS / empty));
     return Math.round(raw);

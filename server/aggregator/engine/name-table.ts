@@ -21,6 +21,8 @@ const MIN_SLOTS = 1 << 12;
 const INLINE_BYTES = 11;
 /** Top byte of a long name's last word; an inline name's top byte is its length (at most 11). */
 const LONG = 0xff << 24;
+/** A rebuild files names region by region of 2^8 slots (4 KB), so that each region's writes stay in cache. */
+const REGION_SLOT_BITS = 8;
 
 export class NameTable {
   readonly #arena: NameArena;
@@ -89,20 +91,45 @@ export class NameTable {
     this.#held--;
   }
 
-  /** Refiles every id [0, limit) the arena names, in a table sized for them. */
+  /**
+   * Refiles every id [0, limit) the arena names, in a table sized for them. Filed in id order, each
+   * name would land in a random slot of a table far larger than the cache (32 MB for a million
+   * names): one miss per name. Filed in order of home slot instead (a counting sort on its top
+   * bits), consecutive names land within a few kilobytes of each other. Where a name ends up in a
+   * run of collisions depends on the order, but a probe finds it all the same.
+   */
   rebuild(limit: number): void {
+    const bytes = this.#arena.bytes;
+    const hashes = new Int32Array(limit);
     let held = 0;
-    for (let id = 0; id < limit; id++) if (this.#arena.lengthOf(id) > 0) held++;
+    for (let id = 0; id < limit; id++) {
+      const length = this.#arena.lengthOf(id);
+      if (length === 0) continue;
+      const start = this.#arena.startOf(id);
+      hashes[id] = hashBytes(bytes, start, start + length);
+      held++;
+    }
     const count = Math.max(slotsFor(held), this.#mask + 1);
     this.#slots = new Int32Array(count * WORDS);
     this.#mask = count - 1;
     this.#held = held;
-    const bytes = this.#arena.bytes;
+    const regions = new Uint32Array((count >>> REGION_SLOT_BITS) + 1);
     for (let id = 0; id < limit; id++) {
-      const start = this.#arena.startOf(id);
-      const length = this.#arena.lengthOf(id);
-      if (length === 0) continue;
-      const hash = hashBytes(bytes, start, start + length);
+      if (this.#arena.lengthOf(id) === 0) continue;
+      const region = ((hashes[id] as number) & this.#mask) >>> REGION_SLOT_BITS;
+      regions[region + 1] = (regions[region + 1] as number) + 1;
+    }
+    for (let r = 1; r < regions.length; r++) regions[r] = (regions[r] as number) + (regions[r - 1] as number);
+    const order = new Uint32Array(held);
+    for (let id = 0; id < limit; id++) {
+      if (this.#arena.lengthOf(id) === 0) continue;
+      const region = ((hashes[id] as number) & this.#mask) >>> REGION_SLOT_BITS;
+      order[regions[region] as number] = id;
+      regions[region] = (regions[region] as number) + 1;
+    }
+    for (let i = 0; i < held; i++) {
+      const id = order[i] as number;
+      const hash = hashes[id] as number;
       this.#fill(this.#emptySlot(hash), id, hash);
     }
   }

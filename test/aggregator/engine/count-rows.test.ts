@@ -2,18 +2,26 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BucketLog } from "../../../server/aggregator/engine/bucket-log.ts";
 import { CountRows } from "../../../server/aggregator/engine/count-rows.ts";
-import { sortIds } from "../../../server/aggregator/engine/id-sort.ts";
+import { TouchedIds } from "../../../server/aggregator/engine/touched-ids.ts";
 
-describe("sortIds", () => {
-  // Ids of a few set bits each, so that ids differing in any one digit's bits are common.
+describe("TouchedIds", () => {
+  // Ids of a few set bits each, so that ids in any summary word and any bit of a word are common.
   const id = fc.uniqueArray(fc.nat(30), { maxLength: 3 }).map((bits) => bits.reduce((value, bit) => value + 2 ** bit, 0));
 
-  it("sorts like Array.prototype.sort, in one pass or several", () => {
+  it("gives back every id marked, once, in increasing order, and is empty once cleared", () => {
     fc.assert(
-      fc.property(fc.array(id, { maxLength: 100 }), fc.constantFrom(2 ** 11, 2 ** 22, 2 ** 31), (raw, limit) => {
-        const ids = Uint32Array.from(raw, (value) => value % limit);
-        const [sorted] = sortIds(ids.slice(), new Uint32Array(ids.length), ids.length, limit);
-        expect(Array.from(sorted)).toEqual(Array.from(ids).sort((a, b) => a - b));
+      fc.property(fc.array(id, { maxLength: 100 }), fc.constantFrom(2 ** 11, 2 ** 16, 2 ** 22), (raw, limit) => {
+        const marked = raw.map((value) => value % limit);
+        const touched = new TouchedIds(64);
+        for (const value of marked) touched.mark(value);
+        const expected = [...new Set(marked)].sort((a, b) => a - b);
+        expect(touched.size).toBe(expected.length);
+        const out = new Uint32Array(touched.size);
+        expect(touched.inOrder(out)).toBe(expected.length);
+        expect(Array.from(out)).toEqual(expected);
+        expect(touched.inOrder(out, true)).toBe(expected.length);
+        expect(touched.size).toBe(0);
+        expect(touched.inOrder(out)).toBe(0);
       }),
     );
   });

@@ -42,6 +42,21 @@ describe("DistinctSketch", () => {
     expect(copy.estimate()).toBe(sketch.estimate());
     expect(() => new DistinctSketch(new Uint8Array(10))).toThrow(RangeError);
   });
+
+  it("keeps its estimate as it goes equal to one summed afresh from its registers, restored or not", () => {
+    const sketch = new DistinctSketch();
+    let restored = new DistinctSketch(sketch.exportState());
+    let added = 0;
+    for (const target of [1, 10, 1000, 40_000, 120_000]) {
+      for (; added < target; added++) {
+        sketch.add(hashOf(`r${added}`));
+        restored.add(hashOf(`r${added}`));
+      }
+      expect(new DistinctSketch(sketch.exportState()).estimate()).toBe(sketch.estimate());
+      expect(restored.estimate()).toBe(sketch.estimate());
+      restored = new DistinctSketch(restored.exportState());
+    }
+  });
 });
 
 describe("CountingEngine distinct past its capacity", () => {
