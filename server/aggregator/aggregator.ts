@@ -29,7 +29,7 @@ import type { TagTrend } from "./engine/counting-engine.ts";
 import type { EngineCounters } from "./engine/tick-result.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
 import type { IntakeStats } from "./state/intake-stats.ts";
-import { startLineIntake, type LineIntake } from "./intake/line-intake.ts";
+import { countingHandler, startLineIntake, type LineIntake } from "./intake/line-intake.ts";
 import type { PostLedger } from "./state/post-ledger.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./state/snapshot-builder.ts";
 import { windowsShorterThan } from "../../shared/window-spec.ts";
@@ -125,7 +125,7 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     checkpointHealth.written(saved.savedAt);
   }
 
-  const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
+  const intake = await startLineIntake(config.ingest, countingHandler(parts, clock), stats, reports, log);
   const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(settings.triggerMs, tick, clock) : undefined;
   const savedSettings = (): SavedSettings => ({
     windows,
