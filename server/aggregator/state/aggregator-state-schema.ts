@@ -137,6 +137,14 @@ export const aggregatorStateSchema = z.looseObject({
     invalidTags: count,
     longTags: count.optional(),
   }),
+  stream: z
+    .looseObject({
+      stream: z.string(),
+      seq: z.number().int().nonnegative(),
+      origin: time.optional(),
+      epochs: z.looseObject({ start: time.optional(), triggerMs: z.number().positive(), nextTriggerMs: z.number().positive().optional() }),
+    })
+    .optional(),
 });
 
 /** What is wrong with the shape of `state`, in one line naming the first offending field, or undefined. */

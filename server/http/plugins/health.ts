@@ -15,6 +15,7 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
   app.get("/healthz", async () => {
     const { snapshot } = feed.latest();
     const checkpoint = feed.checkpoint?.();
+    const cluster = feed.cluster?.();
     return {
       status: checkpoint?.state === "failing" ? "degraded" : "ok",
       epoch: snapshot.epoch,
@@ -22,6 +23,7 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       ingestors: snapshot.stats.ingestors,
       ...(checkpoint !== undefined && { checkpoint }),
+      ...(cluster !== undefined && { cluster }),
     };
   });
 };

@@ -1,0 +1,197 @@
+/**
+ * `serve` in cluster mode: an aggregator replica at the NATS edge. It reads the whole stream in
+ * order from the position of its checkpoint (stream-intake.ts) and counts it by log time
+ * (log-replica.ts); it publishes an `epoch-end` marker when the wall clock is past the open epoch's
+ * end plus NATS_EPOCH_GRACE and nothing in the log has closed it; it sends every frame to
+ * `<S>.out.frames` and the KV bucket of latest frames; and it answers `<S>.api.*` requests in the
+ * replicas' queue group. The wire is cluster-wire.ts's.
+ *
+ * While it replays what was in the stream when it started it neither publishes frames nor answers
+ * requests nor writes markers: what it would say is old, and the other replicas are saying the new.
+ */
+import { hostname } from "node:os";
+import { jetstream } from "@nats-io/jetstream";
+import { headers, type Msg, type Subscription } from "@nats-io/transport-node";
+import { formatDuration, parseDuration } from "../../shared/duration.ts";
+import { configUpdateSchema, type ConfigResponse } from "../../shared/messages.ts";
+import type { Config } from "../config/config.ts";
+import type { NatsSettings } from "../config/nats-settings.ts";
+import type { Logger } from "../log/logger.ts";
+import { clusterSubjects, epochEndMessageId, FRAME_HEADERS, LATEST_KEYS, tagRequestSchema, topRequestSchema, type ControlMessage } from "../nats/cluster-wire.ts";
+import { connectNats } from "../nats/nats-connection.ts";
+import { ensureStream, openLatestBucket } from "../nats/stream-setup.ts";
+import { startAggregator, type Aggregator } from "./aggregator.ts";
+import { startStreamIntake } from "./intake/stream-intake.ts";
+import { LineRepublisher } from "./intake/stream-republisher.ts";
+import type { ClusterStatus } from "./snapshot-source.ts";
+
+/** How often the wall clock is compared with the open epoch's end. */
+const MARKER_CHECK_MS = 20;
+/** A marker published that has not come back through the log is published again after this. */
+const MARKER_RETRY_MS = 1000;
+
+export interface ReplicaNode {
+  readonly aggregator: Aggregator;
+  /** Who this replica is on the frames it sends: host:pid. */
+  readonly replicaId: string;
+  /** Stops reading, writes the final checkpoint (with its stream position), then leaves NATS. */
+  close(): Promise<void>;
+}
+
+export async function startReplicaNode(config: Config, settings: NatsSettings, log: Logger, wallClock: () => number = Date.now): Promise<ReplicaNode> {
+  const subjects = clusterSubjects(settings.stream);
+  const replicaId = `${hostname()}:${process.pid}`;
+  const connection = await connectNats(settings, `tagstream replica ${replicaId}`, log);
+  const manager = await ensureStream(connection, settings);
+  const latestFrames = await openLatestBucket(connection, settings);
+  const js = jetstream(connection);
+  const republisher = new LineRepublisher(js, subjects.posts, log);
+  const control = async (message: ControlMessage, msgID?: string): Promise<boolean> => {
+    const ack = await js.publish(subjects.control, JSON.stringify(message), msgID === undefined ? {} : { msgID });
+    return ack.duplicate;
+  };
+  const aggregator = await startAggregator({
+    config,
+    log,
+    clock: wallClock,
+    replica: {
+      stream: settings.stream,
+      lines: republisher.handler,
+      requestTrigger(ms) {
+        control({ kind: "trigger", ms }).then(
+          () => log.info({ triggerMs: ms }, "trigger change published to the stream"),
+          (error: unknown) => log.error({ err: error, triggerMs: ms }, "could not publish the trigger change"),
+        );
+      },
+    },
+  });
+  const replica = aggregator.replica;
+  if (replica === undefined) throw new Error("the aggregator did not start as a replica");
+  const tail = (await manager.streams.info(settings.stream)).state.last_seq;
+  replica.replayUpTo(tail);
+  log.info({ replicaId, fromSeq: replica.seq + 1, tail }, replica.replaying ? "replaying the stream up to its tail" : "reading the stream");
+
+  let frameErrors = 0;
+  const unsubscribeFrames = aggregator.subscribe((frame) => {
+    if (replica.replaying) return;
+    const epoch = aggregator.latest().snapshot.epoch;
+    const h = headers();
+    h.set(FRAME_HEADERS.epoch, String(epoch));
+    h.set(FRAME_HEADERS.replica, replicaId);
+    connection.publish(subjects.frames, frame, { headers: h });
+    const key = frame.startsWith('{"type":"hello"') ? LATEST_KEYS.hello : LATEST_KEYS.snapshot;
+    latestFrames.put(key, frame).catch((error: unknown) => {
+      if (frameErrors++ % 100 === 0) log.warn({ err: (error as Error).message, key }, "could not keep the latest frame in KV");
+    });
+  });
+
+  const intake = await startStreamIntake(js, settings.stream, subjects.control, replica.seq + 1, (message) => replica.apply(message), log);
+  const caughtUp = (): boolean => !replica.replaying && intake.pending === 0;
+
+  const markers = { published: 0, duplicate: 0 };
+  let lastMarker: { at: number; wall: number } | undefined;
+  const checkMarker = (): void => {
+    if (!caughtUp()) return;
+    const wall = wallClock();
+    const at = replica.epochs.markerDue(wall, settings.epochGraceMs);
+    if (at === undefined || (lastMarker?.at === at && wall - lastMarker.wall < MARKER_RETRY_MS)) return;
+    lastMarker = { at, wall };
+    control({ kind: "epoch-end", at }, epochEndMessageId(at)).then(
+      (duplicate) => (duplicate ? markers.duplicate++ : markers.published++),
+      (error: unknown) => log.warn({ err: (error as Error).message, at }, "could not publish an epoch-end marker"),
+    );
+  };
+
+  const responders: Subscription[] = [];
+  const respond = (subject: string, answer: (body: unknown) => unknown): void => {
+    responders.push(
+      connection.subscribe(subject, {
+        queue: subjects.replicaQueue,
+        callback: (error, message: Msg) => {
+          if (error !== null) return;
+          let reply: unknown;
+          try {
+            reply = answer(message.json());
+          } catch {
+            reply = { error: "the request is not JSON" };
+          }
+          message.respond(JSON.stringify(reply));
+        },
+      }),
+    );
+  };
+  const answerRequests = (): void => {
+    respond(subjects.tagCounts, (body) => {
+      const request = tagRequestSchema.safeParse(body);
+      return request.success ? aggregator.countsOf(request.data.tag) : { error: "expected {\"tag\": \"<name>\"}" };
+    });
+    respond(subjects.top, (body) => {
+      const request = topRequestSchema.safeParse(body);
+      if (!request.success) return { error: "expected {\"window\", \"n\", \"by\"?, \"lang\"?}" };
+      const { window, n, by, lang } = request.data;
+      return aggregator.top(window, n, by, lang) ?? { error: lang === undefined ? `unknown window: ${window}` : `unknown window or language: ${window}, ${lang}` };
+    });
+    respond(subjects.config, (body) => {
+      const request = configUpdateSchema.safeParse(body);
+      if (!request.success) return { error: "expected {\"triggerInterval\": \"<duration>\"}" };
+      const text = request.data.triggerInterval;
+      const ms = parseDuration(text);
+      if (ms === undefined) return { error: `triggerInterval: "${text}" is not a duration (e.g. "500ms", "2s", "1 minute")` };
+      const problem = aggregator.setTriggerInterval(ms);
+      if (problem !== undefined) return { error: `triggerInterval ${problem}` };
+      const accepted: ConfigResponse = { triggerMs: ms, triggerInterval: formatDuration(ms), adminEnabled: config.adminToken !== undefined };
+      return accepted;
+    });
+  };
+
+  const timer = setInterval(() => {
+    if (responders.length === 0 && caughtUp()) {
+      answerRequests();
+      log.info({ seq: replica.seq, replayed: replica.counts.replayed }, "caught up with the stream: answering requests");
+    }
+    checkMarker();
+  }, MARKER_CHECK_MS);
+
+  const status = (): ClusterStatus => {
+    const counts = replica.counts;
+    return {
+      stream: settings.stream,
+      replica: replicaId,
+      lastSeq: replica.seq,
+      lag: intake.pending,
+      replaying: replica.replaying,
+      replayed: counts.replayed,
+      epochsClosed: { byMarker: counts.closedByMarker, byMessage: counts.closedByMessage },
+    };
+  };
+  aggregator.metrics.observeReplica({
+    lag: () => intake.pending,
+    lastSeq: () => replica.seq,
+    replayed: () => replica.counts.replayed,
+    closedByMarker: () => replica.counts.closedByMarker,
+    closedByMessage: () => replica.counts.closedByMessage,
+    markersPublished: () => markers.published,
+    markersDuplicate: () => markers.duplicate,
+    badControl: () => replica.counts.badControl,
+    republished: () => republisher.counts.published,
+    republishDuplicates: () => republisher.counts.duplicates,
+    republishDropped: () => republisher.counts.dropped,
+  });
+
+  return {
+    aggregator: Object.assign(aggregator, { cluster: status }),
+    replicaId,
+    async close() {
+      clearInterval(timer);
+      for (const responder of responders) responder.unsubscribe();
+      unsubscribeFrames();
+      try {
+        await intake.close();
+        await aggregator.close();
+        await republisher.close();
+      } finally {
+        await connection.drain().catch(() => connection.close());
+      }
+    },
+  };
+}
