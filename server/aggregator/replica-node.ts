@@ -42,8 +42,8 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   const subjects = clusterSubjects(settings.stream);
   const replicaId = `${hostname()}:${process.pid}`;
   const connection = await connectNats(settings, `tagstream replica ${replicaId}`, log);
-  const manager = await ensureStream(connection, settings);
-  const latestFrames = await openLatestBucket(connection, settings);
+  const manager = await untilDone(() => ensureStream(connection, settings), "the stream", log);
+  const latestFrames = await untilDone(() => openLatestBucket(connection, settings), "the KV bucket of latest frames", log);
   const js = jetstream(connection);
   const republisher = new LineRepublisher(js, subjects.posts, log);
   const control = async (message: ControlMessage, msgID?: string): Promise<boolean> => {
@@ -67,7 +67,7 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   });
   const replica = aggregator.replica;
   if (replica === undefined) throw new Error("the aggregator did not start as a replica");
-  const tail = (await manager.streams.info(settings.stream)).state.last_seq;
+  const tail = (await untilDone(() => manager.streams.info(settings.stream), "the stream's tail", log)).state.last_seq;
   replica.replayUpTo(tail);
   log.info({ replicaId, fromSeq: replica.seq + 1, tail }, replica.replaying ? "replaying the stream up to its tail" : "reading the stream");
 
@@ -194,4 +194,19 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
       }
     },
   };
+}
+
+/**
+ * JetStream's API times out while a cluster elects its leaders (at start, after a node is lost):
+ * what a replica needs to start is asked again until it is there, rather than ending the process.
+ */
+async function untilDone<T>(attempt: () => Promise<T>, what: string, log: Logger): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries === 1 || tries % 10 === 0) log.warn({ err: (error as Error).message, tries }, `could not open ${what} yet; trying again`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * tries)));
+    }
+  }
 }

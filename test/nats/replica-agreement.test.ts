@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
-import { waitFor } from "../integration/serve-process.ts";
+import { Kvm } from "@nats-io/kv";
+import { clusterSubjects, LATEST_KEYS } from "../../server/nats/cluster-wire.ts";
+import { snapshotSchema } from "../../shared/messages.ts";
+import { sendAll, waitFor } from "../integration/serve-process.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
 import { counted, publisher, recordFrames, startReplica, waitForCounts, type FrameLog } from "./replica-processes.ts";
 
@@ -59,8 +62,28 @@ describe.runIf(natsAvailable())("replicas on one stream", () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
+      // Lines on a replica's TCP socket go to the stream, so both count them; a post an ingestor
+      // already published (same id) is not counted again.
+      await sendAll(b.ingestPort, [encodePlainLine(["tcp", "rust"]), encodePlainLine(["tcp"]), `${round(0)[3] as string}\n`].join(""));
+      expected.tcp = 2;
+      expected.rust = (expected.rust ?? 0) + 1;
       await waitForCounts([a, b], expected);
       expect(expected.all).toBe(300);
+
+      // Requests any replica answers, and the latest frames kept for a web node that starts late.
+      const subjects = clusterSubjects(stream);
+      const ask = async (subject: string, body: object): Promise<Record<string, unknown>> =>
+        (await publish.connection.request(subject, JSON.stringify(body), { timeout: 5000 })).json();
+      expect(((await ask(subjects.tagCounts, { tag: "All" })) as { windows: { complete: number } }).windows.complete).toBe(300);
+      expect(await ask(subjects.tagCounts, { nope: 1 })).toEqual({ error: 'expected {"tag": "<name>"}' });
+      const top = (await ask(subjects.top, { window: "complete", n: 2 })) as { top: Array<{ tag: string; count: number }> };
+      expect(top.top.map((e) => [e.tag, e.count])).toEqual([["all", 300], ...Object.entries(expected).filter(([t]) => t !== "all").sort(([x, m], [y, n]) => n - m || (x < y ? -1 : 1)).slice(0, 1)]);
+      expect(await ask(subjects.top, { window: "1h", n: 2 })).toEqual({ error: "unknown window: 1h" });
+      expect(await ask(subjects.config, { triggerInterval: "1 hour" })).toEqual({ error: "triggerInterval must not be longer than the shortest sliding window (2s)" });
+      const latest = await new Kvm(publish.connection).open(subjects.latestBucket);
+      const kept = snapshotSchema.parse((await latest.get(LATEST_KEYS.snapshot))?.json());
+      expect(kept.epoch).toBeGreaterThan(10);
+      expect((await latest.get(LATEST_KEYS.hello))?.json<{ type: string; triggerMs: number }>()).toMatchObject({ type: "hello", triggerMs: 400 });
 
       // Both replicas go on closing epochs with markers while nothing is published: wait for a few.
       const [idA, idB] = await waitForTwo(frames);
