@@ -13,6 +13,8 @@ import { countingHandler } from "../../server/aggregator/intake/line-intake.ts";
 import type { StreamMessage } from "../../server/aggregator/log-replica.ts";
 import { encodeDeleteLine, encodePlainLine, encodeTagLine, encodeUpdateLine } from "../../shared/line-protocol.ts";
 import type { WindowSpec } from "../../shared/window-spec.ts";
+import { restoreProblem, type AggregatorState } from "../../server/aggregator/state/aggregator-state.ts";
+import { readSavedState } from "../integration/serve-process.ts";
 import { testLineSocket } from "../support/line-socket.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 
@@ -116,6 +118,23 @@ describe("a replica counting the stream", () => {
       expect(second.aggregator.latest().json).toBe(whole.aggregator.latest().json);
       for (const tag of ["rust", "go", "zig", "elixir", "ocaml"]) expect(second.aggregator.countsOf(tag)).toEqual(whole.aggregator.countsOf(tag));
     }
+  });
+
+  it("takes only a checkpoint of its own stream, and one machine takes none of a stream", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "replica-"));
+    const first = await replica(dir);
+    for (const message of LOG.slice(0, 5)) first.aggregator.replica?.apply(message);
+    running.splice(running.indexOf(first.aggregator), 1);
+    await first.aggregator.close();
+    const state = await readSavedState(dir);
+    const configured = { windows: ["5s", "complete"], capacity: undefined };
+    expect(state?.stream).toEqual({ stream: "TEST", seq: 5, origin: B, epochs: { start: B + 1000, triggerMs: 1000, nextTriggerMs: 500 } });
+    expect(restoreProblem(state, configured, "TEST")).toBeUndefined();
+    expect(restoreProblem(state, configured, "OTHER")).toBe("saved from stream TEST, configured NATS_STREAM=OTHER");
+    expect(restoreProblem(state, configured)).toBe("saved from stream TEST in cluster mode, configured without NATS_URL");
+    const { stream: _, ...single } = state as AggregatorState;
+    expect(restoreProblem(single, configured, "TEST")).toBe("saved on one machine, without a stream position");
+    expect(restoreProblem(single, configured)).toBeUndefined();
   });
 
   it("asks the stream for a trigger change instead of changing its own", async () => {

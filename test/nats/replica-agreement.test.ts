@@ -8,9 +8,9 @@ import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
 import { Kvm } from "@nats-io/kv";
 import { clusterSubjects, LATEST_KEYS } from "../../server/nats/cluster-wire.ts";
 import { snapshotSchema } from "../../shared/messages.ts";
-import { sendAll, waitFor } from "../integration/serve-process.ts";
+import { readSavedState, sendAll, waitFor } from "../integration/serve-process.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
-import { counted, publisher, recordFrames, startReplica, waitForCounts, type FrameLog } from "./replica-processes.ts";
+import { counted, health, publisher, recordFrames, startReplica, waitForCounts, type FrameLog } from "./replica-processes.ts";
 
 const TAGS = ["rust", "go", "zig", "ocaml", "elixir", "nim", "odin"];
 
@@ -108,6 +108,16 @@ describe.runIf(natsAvailable())("replicas on one stream", () => {
       const metrics = await (await fetch(`${b.httpUrl}/metrics`)).text();
       expect(metrics).toMatch(/tagstream_stream_lag_messages 0/);
       expect(metrics).toMatch(/tagstream_epochs_closed_total\{by="marker"\} [1-9]/);
+      expect(metrics).toMatch(/tagstream_tcp_lines_published_total 2\n/);
+      expect(metrics).toMatch(/tagstream_tcp_lines_duplicate_total 1\n/);
+
+      // SIGTERM: the final checkpoint holds the stream position of everything applied.
+      const seq = (await health(a)).cluster?.lastSeq;
+      a.child.kill("SIGTERM");
+      expect(await a.exited).toBe(0);
+      const saved = await readSavedState(a.dir);
+      expect(saved?.stream?.stream).toBe(stream);
+      expect(saved?.stream?.seq).toBeGreaterThanOrEqual(seq ?? Infinity);
     } finally {
       await publish.close();
       await frames.close();
