@@ -67,8 +67,13 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   });
   const replica = aggregator.replica;
   if (replica === undefined) throw new Error("the aggregator did not start as a replica");
-  const tail = (await untilDone(() => manager.streams.info(settings.stream), "the stream's tail", log)).state.last_seq;
+  const { first_seq: first, last_seq: tail } = (await untilDone(() => manager.streams.info(settings.stream), "the stream's tail", log)).state;
   replica.replayUpTo(tail);
+  if (first > replica.seq + 1 && tail >= first) {
+    // The stream no longer holds what comes after the checkpoint (NATS_MAX_AGE), or the first
+    // messages another replica counted: this replica's counts cannot equal theirs.
+    log.error({ firstInStream: first, nextToApply: replica.seq + 1 }, "the stream has dropped messages this replica has not applied: its counts will differ from the other replicas'");
+  }
   log.info({ replicaId, fromSeq: replica.seq + 1, tail }, replica.replaying ? "replaying the stream up to its tail" : "reading the stream");
 
   let frameErrors = 0;
