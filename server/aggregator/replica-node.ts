@@ -29,6 +29,9 @@ import type { ClusterStatus } from "./snapshot-source.ts";
 const MARKER_CHECK_MS = 20;
 /** A marker published that has not come back through the log is published again after this. */
 const MARKER_RETRY_MS = 1000;
+const TAIL_CHECK_MS = 1000;
+/** How long the stream may have more than the replica read before its consumer is started anew. */
+const STALL_MS = 3000;
 
 export interface ReplicaNode {
   readonly aggregator: Aggregator;
@@ -90,7 +93,33 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
     });
   });
 
-  const intake = await startStreamIntake(js, settings.stream, subjects.control, replica.seq + 1, (message) => replica.apply(message), log);
+  const intake = startStreamIntake(js, {
+    stream: settings.stream,
+    controlSubject: subjects.control,
+    next: () => replica.seq + 1,
+    apply: (message) => replica.apply(message),
+    log,
+  });
+  // The stream's tail, asked every second: the lag is how far behind it the replica is, and a
+  // consumer that delivers nothing while the tail is ahead has stalled (its server gone).
+  let streamTail = tail;
+  let stalledSince: { seq: number; at: number } | undefined;
+  const lag = (): number => Math.max(0, streamTail - replica.seq);
+  const watchTail = setInterval(() => {
+    manager.streams.info(settings.stream).then(
+      (info) => {
+        streamTail = info.state.last_seq;
+        const wall = wallClock();
+        if (lag() === 0 || stalledSince?.seq !== replica.seq) stalledSince = lag() === 0 ? undefined : { seq: replica.seq, at: wall };
+        else if (wall - stalledSince.at >= STALL_MS) {
+          log.warn({ seq: replica.seq, tail: streamTail }, "nothing read from the stream while it has more: starting a new consumer");
+          stalledSince = undefined;
+          intake.restart();
+        }
+      },
+      () => undefined,
+    );
+  }, TAIL_CHECK_MS);
   const caughtUp = (): boolean => !replica.replaying && intake.pending === 0;
 
   const markers = { published: 0, duplicate: 0 };
@@ -150,7 +179,7 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   };
 
   const timer = setInterval(() => {
-    if (responders.length === 0 && caughtUp()) {
+    if (responders.length === 0 && !replica.replaying) {
       answerRequests();
       log.info({ seq: replica.seq, replayed: replica.counts.replayed }, "caught up with the stream: answering requests");
     }
@@ -163,14 +192,14 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
       stream: settings.stream,
       replica: replicaId,
       lastSeq: replica.seq,
-      lag: intake.pending,
+      lag: lag(),
       replaying: replica.replaying,
       replayed: counts.replayed,
       epochsClosed: { byMarker: counts.closedByMarker, byMessage: counts.closedByMessage },
     };
   };
   aggregator.metrics.observeReplica({
-    lag: () => intake.pending,
+    lag,
     lastSeq: () => replica.seq,
     replayed: () => replica.counts.replayed,
     closedByMarker: () => replica.counts.closedByMarker,
@@ -188,6 +217,7 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
     replicaId,
     async close() {
       clearInterval(timer);
+      clearInterval(watchTail);
       for (const responder of responders) responder.unsubscribe();
       unsubscribeFrames();
       try {
