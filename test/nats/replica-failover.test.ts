@@ -81,6 +81,7 @@ describe.runIf(natsAvailable())("replica failures", () => {
       // It replayed what the stream held after its checkpoint, not the whole stream.
       expect(state.cluster?.replayed).toBeGreaterThan(0);
       expect(state.cluster?.lastSeq).toBeGreaterThan(saved?.stream?.seq ?? Infinity);
+      expect(state.cluster?.replayed).toBeLessThanOrEqual((state.cluster?.lastSeq ?? 0) - (saved?.stream?.seq ?? 0));
 
       // Once caught up, it sends the same snapshot as the other for every epoch both send.
       await waitFor(() => (frames.snapshots.get(idOf(restarted))?.size ?? 0) >= 15, 30_000, () => "the restarted replica sent fewer than 15 snapshots");

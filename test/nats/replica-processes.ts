@@ -54,12 +54,14 @@ export async function publisher(url: string, stream: string): Promise<Publisher>
         // made again with the same id. Plain lines get one of the test's own, so that a retry of one
         // the stream did store counts once and the expected counts stay exact.
         const id = postMessageId(line) ?? `test-line:${++plainLines}`;
-        for (let tries = 1; ; tries++) {
+        // The cluster may answer "JetStream not enabled" or time out for a while after losing a node.
+        const giveUpAt = Date.now() + 30_000;
+        for (;;) {
           try {
             await js.publish(subject, line, { msgID: id });
             break;
           } catch (error) {
-            if (tries >= 20) throw error;
+            if (Date.now() > giveUpAt) throw error;
             await new Promise((resolve) => setTimeout(resolve, 250));
           }
         }
