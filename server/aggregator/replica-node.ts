@@ -80,17 +80,18 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   log.info({ replicaId, fromSeq: replica.seq + 1, tail }, replica.replaying ? "replaying the stream up to its tail" : "reading the stream");
 
   let frameErrors = 0;
-  const unsubscribeFrames = aggregator.subscribe((frame) => {
-    if (replica.replaying) return;
-    const epoch = aggregator.latest().snapshot.epoch;
+  const publishFrame = (frame: string): void => {
     const h = headers();
-    h.set(FRAME_HEADERS.epoch, String(epoch));
+    h.set(FRAME_HEADERS.epoch, String(aggregator.latest().snapshot.epoch));
     h.set(FRAME_HEADERS.replica, replicaId);
     connection.publish(subjects.frames, frame, { headers: h });
     const key = frame.startsWith('{"type":"hello"') ? LATEST_KEYS.hello : LATEST_KEYS.snapshot;
     latestFrames.put(key, frame).catch((error: unknown) => {
       if (frameErrors++ % 100 === 0) log.warn({ err: (error as Error).message, key }, "could not keep the latest frame in KV");
     });
+  };
+  const unsubscribeFrames = aggregator.subscribe((frame) => {
+    if (!replica.replaying) publishFrame(frame);
   });
 
   const intake = startStreamIntake(js, {
@@ -181,6 +182,8 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   const timer = setInterval(() => {
     if (responders.length === 0 && !replica.replaying) {
       answerRequests();
+      // A web node that starts later finds the settings in KV even if they never change.
+      publishFrame(JSON.stringify(aggregator.hello()));
       log.info({ seq: replica.seq, replayed: replica.counts.replayed }, "caught up with the stream: answering requests");
     }
     checkMarker();
