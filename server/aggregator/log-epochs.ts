@@ -75,12 +75,15 @@ export class LogEpochs {
     }
     const end = this.#start + this.#triggerMs;
     if (ts < end) return { steps: [], now: Math.max(ts, this.#start) };
-    const steps: EpochStep[] = [{ kind: "tick", at: end }];
+    // A trigger change comes first: the snapshot of the tick at the boundary already shows the
+    // interval in force after it, as a replica restored at that point shows it.
+    const steps: EpochStep[] = [];
     if (this.#nextTriggerMs !== undefined) {
       this.#triggerMs = this.#nextTriggerMs;
       this.#nextTriggerMs = undefined;
       steps.push({ kind: "trigger", ms: this.#triggerMs });
     }
+    steps.push({ kind: "tick", at: end });
     const t = this.#triggerMs;
     const empty = Math.floor((ts - end) / t);
     const oneByOne = Math.min(empty, this.maxEmptyTicks);

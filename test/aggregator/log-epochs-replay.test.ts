@@ -7,6 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAggregator, type Aggregator } from "../../server/aggregator/aggregator.ts";
 import { countingHandler } from "../../server/aggregator/intake/line-intake.ts";
@@ -145,4 +146,62 @@ describe("a replica counting the stream", () => {
     expect(requested).toEqual([500]);
     expect(aggregator.hello().triggerMs).toBe(T);
   });
+});
+
+describe("a replica counting any stream", () => {
+  const message = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant("post" as const), post: fc.integer({ min: 0, max: 30 }), tags: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d", "e"), { minLength: 1, maxLength: 3 }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("edit" as const), post: fc.integer({ min: 0, max: 30 }), tags: fc.uniqueArray(fc.constantFrom("a", "b", "f"), { minLength: 1, maxLength: 2 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), post: fc.integer({ min: 0, max: 30 }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("plain" as const), tags: fc.uniqueArray(fc.constantFrom("a", "c", "g"), { minLength: 1, maxLength: 2 }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("marker" as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("trigger" as const), ms: fc.constantFrom(250, 500, 1000, 2000, 9000) }) },
+  );
+  const timed = fc.record({ gap: fc.integer({ min: -400, max: 3000 }), message });
+
+  it("restarted from its checkpoint after any message sends the frames of one that never stopped", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(timed, { minLength: 1, maxLength: 40 }), fc.nat(), async (entries, cutSeed) => {
+        let ts = B + 123;
+        let openEnd = 0;
+        const log = streamOf(
+          entries.map(({ gap, message: m }): readonly [number, string] | readonly [number, "control", object] => {
+            ts += gap;
+            const at = ts - B;
+            switch (m.kind) {
+              case "post":
+                return [at, post(String(m.post), m.tags)];
+              case "edit":
+                return [at, encodeUpdateLine({ id: `https://a.example/${m.post}`, tags: m.tags }).trimEnd()];
+              case "delete":
+                return [at, encodeDeleteLine(`https://a.example/${m.post}`).trimEnd()];
+              case "plain":
+                return [at, encodePlainLine(m.tags).trimEnd()];
+              case "marker":
+                // A marker for some epoch end at or before its own time, as the stream would stamp it.
+                openEnd = Math.floor(ts / 250) * 250;
+                return [at, "control", { kind: "epoch-end", at: openEnd }];
+              case "trigger":
+                return [at, "control", { kind: "trigger", ms: m.ms }];
+            }
+          }),
+        );
+        const whole = await replica(mkdtempSync(join(tmpdir(), "replica-")));
+        for (const m of log) whole.aggregator.replica?.apply(m);
+        const cut = 1 + (cutSeed % log.length);
+        const dir = mkdtempSync(join(tmpdir(), "replica-"));
+        const first = await replica(dir);
+        for (const m of log.slice(0, cut)) first.aggregator.replica?.apply(m);
+        running.splice(running.indexOf(first.aggregator), 1);
+        await first.aggregator.close();
+        const second = await replica(dir);
+        for (const m of log.slice(cut)) second.aggregator.replica?.apply(m);
+        expect([...first.frames, ...second.frames]).toEqual(whole.frames);
+        expect(second.aggregator.latest().json).toBe(whole.aggregator.latest().json);
+        for (const tag of ["a", "b", "c", "f", "g"]) expect(second.aggregator.countsOf(tag)).toEqual(whole.aggregator.countsOf(tag));
+        for (const aggregator of running.splice(0)) await aggregator.close();
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
