@@ -83,7 +83,7 @@ export class CountingEngine {
   readonly #byName: NameOrder = (a, b) => this.#interner.compare(a, b);
   readonly #topN: number;
   /** Engine time of creation: nothing is older than the engine's first interval. */
-  readonly #createdAt: number;
+  #createdAt: number;
   /** Present when a capacity is set. */
   readonly #capacity: TagCapacity | undefined;
   /** Retractions of already-closed intervals, as (id, epoch) pairs, applied at the next tick. */
@@ -180,6 +180,7 @@ export class CountingEngine {
           beforeWindow: this.#beforeWindow,
           future: this.#future,
           pending: this.#lateAdds.map(({ epoch, ids }) => ({ epoch, ids: [...ids] })),
+          createdAt: this.#createdAt,
         },
       }),
     };
@@ -285,6 +286,7 @@ export class CountingEngine {
       this.#beforeWindow = state.eventTime.beforeWindow;
       this.#future = state.eventTime.future;
       this.#lateAdds = state.eventTime.pending.map(({ epoch, ids }) => ({ epoch, ids: [...ids] }));
+      if (state.eventTime.createdAt !== undefined) this.#createdAt = state.eventTime.createdAt;
     }
     this.#latest = structuredClone(state.latest);
     for (const tracker of this.#trackers) tracker.invalidate();

@@ -46,6 +46,11 @@ export interface EngineState {
     readonly beforeWindow: number;
     readonly future: number;
     readonly pending: ReadonlyArray<{ readonly epoch: number; readonly ids: readonly number[] }>;
+    /**
+     * When the engine was created: posts dated before it and before every interval held count in
+     * complete only. Absent from states saved before it was kept (the restore then takes the last tick's time).
+     */
+    readonly createdAt?: number;
   };
 }
 

@@ -65,6 +65,7 @@ const eventTime = z.looseObject({
   beforeWindow: count,
   future: count,
   pending: z.array(z.looseObject({ epoch: count, ids: z.array(count) })),
+  createdAt: time.optional(),
 });
 
 const engine = z.looseObject({
