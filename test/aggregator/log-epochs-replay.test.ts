@@ -28,9 +28,12 @@ afterEach(async () => {
   for (const aggregator of running.splice(0)) await aggregator.close();
 });
 
-async function replica(dir: string, requested: number[] = []): Promise<{ aggregator: Aggregator; frames: string[] }> {
+/** Event time and trend scores: the property below runs with them, whose state must come back too. */
+const EVERYTHING = { eventTime: { allowedLatenessMs: 1500 }, trend: { windowMs: 2000, baselineMs: 8000, threshold: 1, halfLifeMs: 4000 } };
+
+async function replica(dir: string, requested: number[] = [], more: Partial<typeof EVERYTHING> = {}): Promise<{ aggregator: Aggregator; frames: string[] }> {
   const aggregator = await startAggregator({
-    config: { ingest: testLineSocket(), triggerMs: T, windows: WINDOWS, topN: 10, checkpoint: { dir, intervalMs: 3_600_000 } },
+    config: { ingest: testLineSocket(), triggerMs: T, windows: WINDOWS, topN: 10, checkpoint: { dir, intervalMs: 3_600_000 }, ...more },
     log: silentLogger,
     // The wall clock is far from the log's times: nothing may read it.
     clock: () => 4e12,
@@ -159,7 +162,7 @@ describe("a replica counting any stream", () => {
   );
   const timed = fc.record({ gap: fc.integer({ min: -400, max: 3000 }), message });
 
-  it("restarted from its checkpoint after any message sends the frames of one that never stopped", async () => {
+  it("restarted from its checkpoint after any message sends the frames of one that never stopped (event time, accounts, trends)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(timed, { minLength: 1, maxLength: 40 }), fc.nat(), async (entries, cutSeed) => {
         let ts = B + 123;
@@ -170,7 +173,8 @@ describe("a replica counting any stream", () => {
             const at = ts - B;
             switch (m.kind) {
               case "post":
-                return [at, post(String(m.post), m.tags)];
+                // Written up to 4 s before it reached the stream: some late, some before the window.
+                return [at, encodeTagLine({ tags: m.tags, id: `https://a.example/${m.post}`, acct: `${m.post % 4}@a.example`, ts: ts - ((m.post * 137) % 4000) }).trimEnd()];
               case "edit":
                 return [at, encodeUpdateLine({ id: `https://a.example/${m.post}`, tags: m.tags }).trimEnd()];
               case "delete":
@@ -186,22 +190,22 @@ describe("a replica counting any stream", () => {
             }
           }),
         );
-        const whole = await replica(mkdtempSync(join(tmpdir(), "replica-")));
+        const whole = await replica(mkdtempSync(join(tmpdir(), "replica-")), [], EVERYTHING);
         for (const m of log) whole.aggregator.replica?.apply(m);
         const cut = 1 + (cutSeed % log.length);
         const dir = mkdtempSync(join(tmpdir(), "replica-"));
-        const first = await replica(dir);
+        const first = await replica(dir, [], EVERYTHING);
         for (const m of log.slice(0, cut)) first.aggregator.replica?.apply(m);
         running.splice(running.indexOf(first.aggregator), 1);
         await first.aggregator.close();
-        const second = await replica(dir);
+        const second = await replica(dir, [], EVERYTHING);
         for (const m of log.slice(cut)) second.aggregator.replica?.apply(m);
         expect([...first.frames, ...second.frames]).toEqual(whole.frames);
         expect(second.aggregator.latest().json).toBe(whole.aggregator.latest().json);
         for (const tag of ["a", "b", "c", "f", "g"]) expect(second.aggregator.countsOf(tag)).toEqual(whole.aggregator.countsOf(tag));
         for (const aggregator of running.splice(0)) await aggregator.close();
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   }, 120_000);
 });
