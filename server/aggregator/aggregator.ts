@@ -29,14 +29,18 @@ import type { TagTrend } from "./engine/counting-engine.ts";
 import type { EngineCounters } from "./engine/tick-result.ts";
 import { IngestReports } from "./state/ingest-reports.ts";
 import type { IntakeStats } from "./state/intake-stats.ts";
-import { startLineIntake, type LineIntake } from "./intake/line-intake.ts";
+import { countingHandler, startLineIntake, type LineHandler, type LineIntake } from "./intake/line-intake.ts";
+import { applyLineBytes } from "./intake/line-application.ts";
+import { LogReplica } from "./log-replica.ts";
 import type { PostLedger } from "./state/post-ledger.ts";
 import { buildHello, buildSnapshot, type SnapshotSettings } from "./state/snapshot-builder.ts";
-import { windowsShorterThan } from "../../shared/window-spec.ts";
+import { windowsShorterThan, type WindowSpec } from "../../shared/window-spec.ts";
 import { startTriggerLoop, type TriggerLoop } from "./trigger-loop.ts";
 
 export interface Aggregator extends ImmediateSnapshotSource {
   readonly intake: LineIntake["address"];
+  /** Cluster mode: the reading of the stream, which the stream intake feeds. */
+  readonly replica: LogReplica | undefined;
   readonly stats: IntakeStats;
   /** What edits and deletions did. */
   readonly posts: PostLedger;
@@ -57,10 +61,27 @@ export interface AggregatorOptions {
   readonly clock?: () => number;
   /** Start the trigger loop (default true); tests that tick by hand turn it off. */
   readonly autoTick?: boolean;
+  /** Cluster mode (replica-node.ts): counts follow the stream; see `ReplicaOptions`. */
+  readonly replica?: ReplicaOptions;
 }
 
-export async function startAggregator({ config, log, clock = Date.now, autoTick = true }: AggregatorOptions): Promise<Aggregator> {
-  const startedAt = clock();
+/**
+ * A replica counts what the stream holds, at the stream's times, and ticks where the log says
+ * (log-replica.ts); it runs no trigger loop. Its TCP intake hands lines to `lines` (which publishes
+ * them to the stream), and a trigger change asked of it goes to `requestTrigger` (which publishes it
+ * too), so that every replica applies both at the same place in the log.
+ */
+export interface ReplicaOptions {
+  readonly stream: string;
+  readonly lines: LineHandler;
+  requestTrigger(ms: number): void;
+}
+
+export async function startAggregator({ config, log, clock: wallClock = Date.now, autoTick = true, replica: cluster }: AggregatorOptions): Promise<Aggregator> {
+  const startedAt = wallClock();
+  // A replica's parts see log time only: the time of the message being applied, or of the tick.
+  let logNow = startedAt;
+  const clock = cluster === undefined ? wallClock : () => logNow;
   const partsOptions: PartsOptions = {
     engine: {
       windows: config.windows,
@@ -74,25 +95,31 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     languages: config.languages,
   };
   const windows = windowNames(config.windows);
-  const { parts, saved } =
+  const opened =
     config.checkpoint === undefined
       ? { parts: buildParts(partsOptions, startedAt), saved: undefined }
-      : await openState(config.checkpoint.dir, partsOptions, { windows, capacity: config.capacity }, log);
-  const { engine, stats, posts, history, languages } = parts;
+      : await openState(config.checkpoint.dir, partsOptions, { windows, capacity: config.capacity }, log, cluster?.stream);
+  const { saved } = opened;
+  let parts = opened.parts;
+  const { stats } = parts;
   const reports = new IngestReports();
   const metrics = new AggregatorMetrics(
-    { ...intakeSources(stats), counters: () => engine.ingested, epoch: () => engine.latest.epoch },
-    clock,
+    { ...intakeSources(stats), counters: () => parts.engine.ingested, epoch: () => parts.engine.latest.epoch },
+    wallClock,
   );
   stats.observeEventTime((ts, now) => metrics.observeEventTime(ts, now));
-  const trigger = triggerInForce(saved?.settings, config.triggerMs);
+  const trigger =
+    saved?.stream !== undefined
+      ? { ms: saved.stream.epochs.triggerMs, why: "the stream's, restored from the checkpoint" }
+      : triggerInForce(saved?.settings, config.triggerMs);
   log.info({ triggerMs: trigger.ms, configuredTriggerMs: config.triggerMs }, `trigger ${formatDuration(trigger.ms)} (${trigger.why})`);
   let settings: SnapshotSettings = {
     triggerMs: trigger.ms,
     topN: config.topN,
-    windows: engine.windowNames,
+    windows: parts.engine.windowNames,
     title: config.title,
-    startedAt,
+    // A replica's counts begin where the stream's first epoch does, the same for every replica.
+    startedAt: saved?.stream?.origin ?? startedAt,
     trend: config.trend,
   };
   const listeners = new Set<(frame: string) => void>();
@@ -101,12 +128,14 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   };
 
   const publish = (): PublishedSnapshot => {
+    const { engine, history, languages } = parts;
     const snapshot = buildSnapshot(engine.latest, stats, settings, history, reports.total(), languages?.languages);
     return { snapshot, json: JSON.stringify(snapshot) };
   };
   let latest = publish();
 
   const tick = (now: number): PublishedSnapshot => {
+    const { engine, history, languages, posts } = parts;
     const started = performance.now();
     const result = engine.tick(now);
     languages?.tick(now, result.epoch);
@@ -125,8 +154,49 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
     checkpointHealth.written(saved.savedAt);
   }
 
-  const intake = await startLineIntake(config.ingest, engine, posts, stats, reports, log);
-  const loop: TriggerLoop | undefined = autoTick ? startTriggerLoop(settings.triggerMs, tick, clock) : undefined;
+  /** What is wrong with a trigger interval for these windows ("must be ..."), or undefined. */
+  const triggerProblem = (ms: number): string | undefined => {
+    const bounds = triggerBoundsProblem(ms);
+    if (bounds !== undefined) return bounds;
+    const [shortest] = windowsShorterThan(ms, config.windows);
+    return shortest === undefined ? undefined : `must not be longer than the shortest sliding window (${formatDuration(shortest)})`;
+  };
+  const changeTrigger = (ms: number): void => {
+    const from = settings.triggerMs;
+    settings = { ...settings, triggerMs: ms };
+    loop?.setInterval(ms);
+    broadcast(JSON.stringify(buildHello(stats, settings)));
+    log.info({ fromMs: from, toMs: ms }, "trigger interval changed");
+  };
+
+  const replica =
+    cluster &&
+    new LogReplica(
+      { stream: cluster.stream, triggerMs: trigger.ms, longestWindowMs: longestSlidingWindow(config.windows) },
+      {
+        begin(origin) {
+          settings = { ...settings, startedAt: origin };
+          logNow = origin;
+          // Fresh parts begin at the log's first epoch, as in every other replica; nothing was counted yet.
+          if (saved?.stream?.origin === undefined) parts = { ...buildParts(partsOptions, origin), stats };
+          latest = publish();
+        },
+        tick(at) {
+          logNow = at;
+          tick(at);
+        },
+        triggerChanged: changeTrigger,
+        triggerProblem,
+        line(data, now) {
+          logNow = now;
+          applyLineBytes(data, parts, now);
+        },
+      },
+      saved?.stream,
+    );
+
+  const intake = await startLineIntake(config.ingest, cluster?.lines ?? countingHandler(parts, clock), stats, reports, log);
+  const loop: TriggerLoop | undefined = autoTick && cluster === undefined ? startTriggerLoop(settings.triggerMs, tick, clock) : undefined;
   const savedSettings = (): SavedSettings => ({
     windows,
     capacity: config.capacity,
@@ -136,16 +206,19 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
   });
   const checkpoints =
     config.checkpoint &&
-    startCheckpoints(config.checkpoint, (at) => startCapture(parts, savedSettings(), at), metrics, checkpointHealth, log, clock);
+    startCheckpoints(config.checkpoint, (at) => startCapture(parts, savedSettings(), at, replica?.position()), metrics, checkpointHealth, log, wallClock);
 
   return {
     intake: intake.address,
+    replica,
     stats,
-    posts,
+    get posts() {
+      return parts.posts;
+    },
     metrics,
-    windows: engine.windowNames,
+    windows: parts.engine.windowNames,
     tick: () => tick(clock()),
-    ingested: () => engine.ingested,
+    ingested: () => parts.engine.ingested,
     hello: () => buildHello(stats, settings),
     latest: () => latest,
     checkpoint: () => (checkpoints === undefined ? undefined : checkpointHealth.status()),
@@ -154,11 +227,13 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       return () => listeners.delete(listener);
     },
     top(window: string, n: number, by: RankBy = "posts", lang?: string): TopResponse | undefined {
+      const { engine, languages } = parts;
       const top = lang === undefined ? engine.top(window, n, by) : languages?.top(lang, window, n, by);
       return top && { window, by, ...(lang !== undefined && { lang }), epoch: latest.snapshot.epoch, at: latest.snapshot.at, top };
     },
-    languages: () => languages?.languages ?? [],
+    languages: () => parts.languages?.languages ?? [],
     countsOf(tag: string): TagCountsResponse {
+      const { engine, languages } = parts;
       const name = normaliseHashtag(tag);
       const errors = engine.errorsOf(name);
       const estimated = Object.values(errors).some((e) => e > 0);
@@ -176,15 +251,11 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       };
     },
     setTriggerInterval(ms: number): string | undefined {
-      const bounds = triggerBoundsProblem(ms);
-      if (bounds !== undefined) return bounds;
-      const [shortest] = windowsShorterThan(ms, config.windows);
-      if (shortest !== undefined) return `must not be longer than the shortest sliding window (${formatDuration(shortest)})`;
-      const from = settings.triggerMs;
-      settings = { ...settings, triggerMs: ms };
-      loop?.setInterval(ms);
-      broadcast(JSON.stringify(buildHello(stats, settings)));
-      log.info({ fromMs: from, toMs: ms }, "trigger interval changed");
+      const problem = triggerProblem(ms);
+      if (problem !== undefined) return problem;
+      // A replica changes nothing itself: the change goes through the stream, to every replica at once.
+      if (cluster !== undefined) cluster.requestTrigger(ms);
+      else changeTrigger(ms);
       return undefined;
     },
     async close() {
@@ -194,7 +265,15 @@ export async function startAggregator({ config, log, clock = Date.now, autoTick 
       await intake.close();
       if (checkpoints === undefined) return;
       const written = await checkpoints.writeNow();
-      log.info({ dir: config.checkpoint?.dir, bytes: written.bytes, epoch: engine.latest.epoch, lines: engine.ingested.lines }, "final checkpoint written");
+      log.info(
+        { dir: config.checkpoint?.dir, bytes: written.bytes, epoch: parts.engine.latest.epoch, lines: parts.engine.ingested.lines, ...(replica && { streamSeq: replica.seq }) },
+        "final checkpoint written",
+      );
     },
   };
+}
+
+function longestSlidingWindow(windows: readonly WindowSpec[]): number | undefined {
+  const lengths = windows.flatMap((spec) => (spec.kind === "sliding" ? [spec.lengthMs] : []));
+  return lengths.length === 0 ? undefined : Math.max(...lengths);
 }

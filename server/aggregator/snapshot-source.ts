@@ -27,12 +27,30 @@ export class SourceUnavailableError extends Error {
   }
 }
 
+/** A replica's place in the stream (cluster mode), for `/healthz`. */
+export interface ClusterStatus {
+  readonly stream: string;
+  /** Who this replica is on the frames it sends. */
+  readonly replica: string;
+  /** The last stream sequence applied. */
+  readonly lastSeq: number;
+  /** Messages in the stream not applied yet. */
+  readonly lag: number;
+  /** Still applying what the stream held when the replica started. */
+  readonly replaying: boolean;
+  /** Messages applied that were in the stream when the replica started. */
+  readonly replayed: number;
+  readonly epochsClosed: { readonly byMarker: number; readonly byMessage: number };
+}
+
 export interface SnapshotSource {
   readonly windows: readonly string[];
   hello(): Hello;
   latest(): PublishedSnapshot;
   /** Whether checkpoints are being written; undefined when the aggregator keeps none. */
   checkpoint?(): CheckpointStatus | undefined;
+  /** Where a replica is in the stream; absent outside cluster mode. */
+  cluster?(): ClusterStatus | undefined;
   /**
    * Calls `listener` with every frame all clients must get, serialised once: the snapshot after
    * every tick, and a fresh `hello` whenever a setting changes. Returns the unsubscribe function.

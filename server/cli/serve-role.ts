@@ -1,10 +1,12 @@
 /**
  * What `serve` runs, as one function: the aggregator and the HTTP app that serves its snapshots,
- * wired from the config. The command (serve.ts) adds the process lifecycle; the benchmark's subject
+ * wired from the config. With NATS_URL the aggregator is a replica that counts the stream
+ * (aggregator/replica-node.ts) and keeps this HTTP API of its own. The command (serve.ts) adds the process lifecycle; the benchmark's subject
  * calls the same function, so that what it measures is the product as it runs.
  */
 import type { FastifyInstance } from "fastify";
 import { startAggregator, type Aggregator } from "../aggregator/aggregator.ts";
+import { startReplicaNode } from "../aggregator/replica-node.ts";
 import type { Config } from "../config/config.ts";
 import { buildApp } from "../http/app.ts";
 import type { Logger } from "../log/logger.ts";
@@ -18,7 +20,14 @@ export interface ServeRole {
 }
 
 export async function startServeRole(config: Config, log: Logger, staticDir: string): Promise<ServeRole> {
-  const aggregator = await listenExplained(() => startAggregator({ config, log }), config.ingest.port, "INGEST_PORT", "ingest-port");
+  const { aggregator, closeAggregator } = await listenExplained(async () => {
+    if (config.nats === undefined) {
+      const single = await startAggregator({ config, log });
+      return { aggregator: single as Aggregator, closeAggregator: () => single.close() };
+    }
+    const node = await startReplicaNode(config, config.nats, log);
+    return { aggregator: node.aggregator, closeAggregator: () => node.close() };
+  }, config.ingest.port, "INGEST_PORT", "ingest-port");
   const app = await buildApp({
     feed: aggregator,
     log,
@@ -32,7 +41,7 @@ export async function startServeRole(config: Config, log: Logger, staticDir: str
   try {
     await listenExplained(() => app.listen({ host: config.http.host, port: config.http.port }), config.http.port, "HTTP_PORT", "port");
   } catch (error) {
-    await aggregator.close();
+    await closeAggregator();
     throw error;
   }
   return {
@@ -40,7 +49,7 @@ export async function startServeRole(config: Config, log: Logger, staticDir: str
     app,
     async close() {
       try {
-        await aggregator.close();
+        await closeAggregator();
       } finally {
         await app.close();
       }

@@ -35,6 +35,28 @@ export interface MetricsSources {
   epoch(): number;
 }
 
+/** A replica's reading of the stream (cluster mode), read at scrape time. */
+export interface ReplicaMetricsSources {
+  /** Messages in the stream not yet applied, as the last delivery said. */
+  lag(): number;
+  /** The last stream sequence applied. */
+  lastSeq(): number;
+  /** Messages applied that were in the stream when the replica started. */
+  replayed(): number;
+  /** Epochs closed by an `epoch-end` marker, and by any other message. */
+  closedByMarker(): number;
+  closedByMessage(): number;
+  /** Markers this replica published, and those the stream already held (another replica's). */
+  markersPublished(): number;
+  markersDuplicate(): number;
+  /** Control messages dropped: not of the control schema, or a trigger the windows refuse. */
+  badControl(): number;
+  /** TCP lines published to the stream, found there already, and dropped with the queue full. */
+  republished(): number;
+  republishDuplicates(): number;
+  republishDropped(): number;
+}
+
 export class AggregatorMetrics extends WebSocketMetrics {
   readonly #tickSeconds: Histogram;
   readonly #eventLag: Histogram;
@@ -131,6 +153,52 @@ export class AggregatorMetrics extends WebSocketMetrics {
     });
     // Every reason shows from the start, at 0, so that a rate over it never starts from nothing.
     for (const reason of EVENT_TIME_PROBLEMS) this.#eventTimesIgnored.inc({ reason }, 0);
+  }
+
+  /** Cluster mode: the replica's figures, registered once. */
+  observeReplica(sources: ReplicaMetricsSources): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    };
+    const counter = (name: string, help: string, read: () => number): void => {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    };
+    gauge("tagstream_stream_lag_messages", "Messages in the stream this replica has not applied yet.", sources.lag);
+    gauge("tagstream_stream_last_sequence", "The last stream sequence this replica applied.", sources.lastSeq);
+    counter("tagstream_stream_replayed_total", "Messages applied that were in the stream when the replica started (a replay).", sources.replayed);
+    new Counter({
+      name: "tagstream_epochs_closed_total",
+      help: "Epochs closed, by what closed them: an epoch-end marker, or a message of a later epoch.",
+      labelNames: ["by"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ by: "marker" }, sources.closedByMarker());
+        this.inc({ by: "message" }, sources.closedByMessage());
+      },
+    });
+    counter("tagstream_epoch_markers_published_total", "epoch-end markers this replica published.", sources.markersPublished);
+    counter("tagstream_epoch_markers_duplicate_total", "epoch-end markers the stream already held (another replica's first).", sources.markersDuplicate);
+    counter("tagstream_control_messages_dropped_total", "Control messages dropped: malformed, or a trigger the windows refuse.", sources.badControl);
+    counter("tagstream_tcp_lines_published_total", "Lines from the TCP intake published to the stream.", sources.republished);
+    counter("tagstream_tcp_lines_duplicate_total", "Lines from the TCP intake the stream already held (duplicates suppressed).", sources.republishDuplicates);
+    counter("tagstream_tcp_lines_dropped_total", "Lines from the TCP intake dropped while too many waited for the stream.", sources.republishDropped);
   }
 
   observeTick(seconds: number): void {

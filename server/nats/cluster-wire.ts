@@ -87,6 +87,7 @@ export const replyErrorSchema = z.strictObject({ error: z.string() });
 export const tagReplySchema = z.union([replyErrorSchema, tagCountsResponseSchema]);
 /** `<stream>.api.top`: the top, or null for a window or language the replica does not have. */
 export const topReplySchema = z.union([replyErrorSchema, topResponseSchema, z.null()]);
+export type TopReply = z.infer<typeof topReplySchema>;
 /**
  * `<stream>.api.config`: accepted (the replica has put a `trigger` control message in the stream,
  * so every replica applies it at the same epoch), or refused with what is wrong ("must be ...").

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { CountingEngine } from "../../server/aggregator/engine/counting-engine.ts";
 import { IngestReports } from "../../server/aggregator/state/ingest-reports.ts";
 import { IntakeStats } from "../../server/aggregator/state/intake-stats.ts";
-import { startLineIntake } from "../../server/aggregator/intake/line-intake.ts";
+import { countingHandler, startLineIntake } from "../../server/aggregator/intake/line-intake.ts";
 import { PostLedger } from "../../server/aggregator/state/post-ledger.ts";
 import { LineSender } from "../../server/ingestor/output/line-sender.ts";
 import { encodeHelloLine } from "../../shared/line-protocol.ts";
@@ -94,8 +94,7 @@ describe("ingest token", () => {
     const stats = new IntakeStats();
     const intake = await startLineIntake(
       { host: "127.0.0.1", port: 0, maxConnections: 4, idleTimeoutMs: 60_000, token: TOKEN, authTimeoutMs: 200 },
-      engine,
-      new PostLedger(engine, { maxEntries: 10, maxAgeMs: 60_000 }, () => 0),
+      countingHandler({ engine, posts: new PostLedger(engine, { maxEntries: 10, maxAgeMs: 60_000 }, () => 0), stats }),
       stats,
       new IngestReports(),
       silentLogger,

@@ -46,11 +46,17 @@ export interface OpenedState {
   readonly saved: AggregatorState | undefined;
 }
 
+/**
+ * With `stream` (cluster mode) only a checkpoint of that stream is used, and the restored parts are
+ * left where the checkpoint left them: the stream, replayed from the next sequence, brings them up
+ * to date, epoch by epoch, instead of the wall clock.
+ */
 export async function openState(
   dir: string,
   options: PartsOptions,
   configured: Pick<SavedSettings, "windows" | "capacity">,
   log: Logger,
+  stream?: string,
 ): Promise<OpenedState> {
   const now = options.clock();
   const fresh = (): OpenedState => ({ parts: buildParts(options, now), saved: undefined });
@@ -67,7 +73,7 @@ export async function openState(
     warnSetAside(read, log);
     return fresh();
   }
-  const problem = restoreProblem(read.state, configured);
+  const problem = restoreProblem(read.state, configured, stream);
   if (problem !== undefined) {
     warnSetAside(await setCheckpointAside(dir, problem, options.clock), log);
     return fresh();
@@ -75,9 +81,16 @@ export async function openState(
   const saved = read.state as AggregatorState;
   try {
     const parts = buildParts(options, now, saved);
-    catchUp(parts, saved, now);
+    if (stream === undefined) catchUp(parts, saved, now);
     log.info(
-      { file, savedAt: new Date(saved.savedAt).toISOString(), epoch: saved.engine.latest.epoch, lines: saved.engine.lines, posts: saved.posts.ids.length },
+      {
+        file,
+        savedAt: new Date(saved.savedAt).toISOString(),
+        epoch: saved.engine.latest.epoch,
+        lines: saved.engine.lines,
+        posts: saved.posts.ids.length,
+        ...(saved.stream !== undefined && { streamSeq: saved.stream.seq }),
+      },
       "restored the checkpoint",
     );
     return { parts, saved };

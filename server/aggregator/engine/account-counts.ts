@@ -63,6 +63,12 @@ export interface AccountCountsState {
   /** Per tag with a lasting error: its errors and the epoch each lasts until. */
   readonly errors: ReadonlyArray<readonly [tag: string, errors: readonly number[], until: readonly number[]]>;
   readonly forgotten: number;
+  /**
+   * Per pair, the columns it counts in as of the last tick (a bit a column). A pair added to since
+   * then counts there only from the next tick: without the masks (checkpoints from before them) the
+   * restore counts it at once.
+   */
+  readonly masks?: readonly number[];
   /** Retractions (edits, deletions) waiting for the next tick: pair key (tag, newline, account) and epoch. */
   readonly retractions?: ReadonlyArray<readonly [key: string, epoch: number]>;
   /** Keys of the pairs changed since the last tick: the next tick counts them in the baseline's slot. */
@@ -265,6 +271,7 @@ export class AccountCounts {
       lengths: this.#columns.map((c) => c.lengthMs),
       errors,
       forgotten: this.#forgotten,
+      masks: ordered.map((p) => p.mask),
       retractions: this.#retractions.map(({ key, epoch }) => [key, epoch] as const),
       touched: this.#touched.map((pair) => pair.key),
     };
@@ -279,7 +286,8 @@ export class AccountCounts {
     this.#epochs = [...state.epochs];
     this.#closedAt = [...state.closedAt];
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
-    for (const [tag, acct, epochs, slot] of state.pairs) {
+    const masks = state.masks?.length === state.pairs.length ? state.masks : undefined;
+    state.pairs.forEach(([tag, acct, epochs, slot], index) => {
       const key = `${tag}\n${acct}`;
       const pair: Pair = { key, tag: this.#idOf(tag), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
       this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
@@ -287,8 +295,14 @@ export class AccountCounts {
       this.#append(pair);
       const newest = pair.epochs.at(-1);
       if (newest !== undefined) this.#listNewest(pair, newest);
-      this.#settle(pair);
-    }
+      const mask = masks?.[index];
+      if (mask === undefined) this.#settle(pair);
+      else {
+        // Counted where it counted at the last tick; the next tick settles it as it would have.
+        pair.mask = mask;
+        for (let c = 0; c < this.#stride; c++) if ((mask & (1 << c)) !== 0) this.#addCount(pair.tag, c, 1);
+      }
+    });
     for (const [tag, errors, until] of state.errors) this.#errors.set(this.#idOf(tag), { errors: [...errors], until: [...until] });
     this.#forgotten = state.forgotten;
     this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ key, epoch }));

@@ -11,25 +11,17 @@
  */
 import net from "node:net";
 import { once } from "node:events";
-import { MAX_LINE_BYTES, MAX_TAG_LENGTH, parseLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
+import { MAX_LINE_BYTES, parseLine, type ConnectionRefusal, type ParsedLine } from "../../../shared/line-protocol.ts";
 import type { Logger } from "../../log/logger.ts";
 import { ConnectionLog, DEFAULT_CONNECTION_LOG, type ConnectionLogOptions } from "./connection-log.ts";
 import { refuseConnection, worthLogging } from "./connection-refusal.ts";
-import type { CountingEngine } from "../engine/counting-engine.ts";
 import { DEFAULT_AUTH_TIMEOUT_MS, IngestAuth, type AuthState } from "./ingest-auth.ts";
 import type { IngestReports } from "../state/ingest-reports.ts";
 import type { IntakeStats } from "../state/intake-stats.ts";
 import { LineSplitter } from "./line-splitter.ts";
-import type { PostLedger } from "../state/post-ledger.ts";
+import { applyLine, applyPlainBytes, type LineTarget, type PeerLine } from "./line-application.ts";
 
-/**
- * Longest line offered to the engine's byte fast path (plain-line.ts), which counts `[a-z0-9_]`
- * tokens as they are and so never sees the protocol's limits. A line this short cannot break them:
- * each of its tokens has at most MAX_TAG_LENGTH characters, one byte each, and it holds at most
- * (MAX_TAG_LENGTH + 1) / 2 tokens, fewer than MAX_TAGS_PER_LINE. Longer lines take the string path,
- * where parseLine applies the limits.
- */
-export const FAST_PATH_MAX_BYTES = MAX_TAG_LENGTH;
+export { FAST_PATH_MAX_BYTES } from "./line-application.ts";
 
 export const DEFAULT_LINE_TIMEOUT_MS = 30_000;
 
@@ -61,24 +53,34 @@ export interface LineIntake {
   close(): Promise<void>;
 }
 
-interface Counting {
-  readonly posts: PostLedger;
-  readonly stats: IntakeStats;
-  readonly reports: IngestReports;
-  readonly log: Logger;
+/**
+ * What the intake does with the lines of an open connection: count them here (`countingHandler`),
+ * or, in cluster mode, publish them to the stream so that every replica counts them.
+ */
+export interface LineHandler {
+  /** A line's bytes, before it is decoded: true when taken as it is (the plain fast path). */
+  plain(bytes: Buffer, start: number, end: number): boolean;
+  /** A decoded line; hello and stats lines come back, for the connection that sent them. */
+  line(parsed: ParsedLine, text: string): PeerLine | undefined;
+}
+
+/** Lines counted as they arrive, posts at the wall clock's time. */
+export function countingHandler(target: LineTarget, clock: () => number = Date.now): LineHandler {
+  return {
+    plain: (bytes, start, end) => applyPlainBytes(bytes, start, end, target),
+    line: (parsed) => applyLine(parsed, target, clock()),
+  };
 }
 
 export async function startLineIntake(
   options: LineIntakeOptions,
-  engine: CountingEngine,
-  posts: PostLedger,
+  handler: LineHandler,
   stats: IntakeStats,
   reports: IngestReports,
   log: Logger,
 ): Promise<LineIntake> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const auth = new IngestAuth(options.token);
-  const counting: Counting = { posts, stats, reports, log };
   const sockets = new Set<net.Socket>();
   const connectionLog = new ConnectionLog(log, options.connectionLog);
   const summary = setInterval(() => connectionLog.flush(sockets.size), (options.connectionLog ?? DEFAULT_CONNECTION_LOG).intervalMs);
@@ -125,9 +127,12 @@ export async function startLineIntake(
       // Plain lines carry no id, so the fast path may skip the post ledger. Before AUTH, every line
       // goes to `line`, which checks it; after a refusal, the rest of the chunk is swallowed.
       plain: (bytes, start, end) =>
-        state === "refused" || (state === "open" && end - start <= FAST_PATH_MAX_BYTES && engine.ingestPlainLine(bytes, start, end)),
+        state === "refused" || (state === "open" && handler.plain(bytes, start, end)),
       line: (text) => {
-        if (state === "open") countLine(text, socket, peer, counting);
+        if (state === "open") {
+          const about = handler.line(parseLine(text), text);
+          if (about !== undefined) peerLine(about, socket, peer, stats, reports, log);
+        }
         else if (state === "awaiting") {
           if (auth.accepts(text)) open();
           else refuseUnauthorised();
@@ -240,33 +245,12 @@ export async function startLineIntake(
   };
 }
 
-/** One decoded line of an open connection: parsed, then counted, applied or refused by reason. */
-function countLine(text: string, peer: object, name: string, { posts, stats, reports, log }: Counting): void {
-  const parsed = parseLine(text);
-  switch (parsed.kind) {
-    case "tags":
-      posts.post(parsed.tags, parsed.meta);
-      stats.dropped(parsed);
-      if (parsed.meta.ts !== undefined) stats.postArrived(parsed.meta.ts, Date.now());
-      break;
-    case "update":
-      posts.update(parsed.id, parsed.tags);
-      stats.dropped(parsed);
-      break;
-    case "delete":
-      posts.delete(parsed.id);
-      break;
-    case "stats":
-      reports.reported(peer, parsed.report);
-      break;
-    case "hello":
-      stats.announced(peer, parsed.hello);
-      log.info({ peer: name, ...parsed.hello }, "ingestor announced itself");
-      break;
-    case "rejected":
-      stats.reject(parsed.reason);
-      break;
-    case "blank":
-      break;
+/** A line about the peer itself: its own figures, or who it is. */
+function peerLine(line: PeerLine, peer: object, name: string, stats: IntakeStats, reports: IngestReports, log: Logger): void {
+  if (line.kind === "stats") {
+    reports.reported(peer, line.report);
+    return;
   }
+  stats.announced(peer, line.hello);
+  log.info({ peer: name, ...line.hello }, "ingestor announced itself");
 }

@@ -44,10 +44,12 @@ const accounts = z
     lengths: z.array(extended),
     errors: z.array(z.tuple([z.string(), z.array(count), z.array(extended)])),
     forgotten: count,
+    masks: z.array(z.number().int().nonnegative()).optional(),
     retractions: z.array(z.tuple([z.string(), count])).optional(),
     touched: z.array(z.string()).optional(),
   })
-  .refine((a) => a.epochs.length === a.closedAt.length, "account epochs and close times differ in length");
+  .refine((a) => a.epochs.length === a.closedAt.length, "account epochs and close times differ in length")
+  .refine((a) => a.masks === undefined || a.masks.length === a.pairs.length, "account pairs and masks differ in length");
 
 /** The trend's baseline slots and best scores (engine/trend-scores.ts). */
 const trend = z.looseObject({
@@ -146,6 +148,14 @@ export const aggregatorStateSchema = z.looseObject({
     invalidTags: count,
     longTags: count.optional(),
   }),
+  stream: z
+    .looseObject({
+      stream: z.string(),
+      seq: z.number().int().nonnegative(),
+      origin: time.optional(),
+      epochs: z.looseObject({ start: time.optional(), triggerMs: z.number().positive(), nextTriggerMs: z.number().positive().optional() }),
+    })
+    .optional(),
 });
 
 /** What is wrong with the shape of `state`, in one line naming the first offending field, or undefined. */

@@ -19,6 +19,7 @@ import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.t
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
 import { PostLedger, type PostLedgerLimits, type PostLedgerState } from "./post-ledger.ts";
 import { TagHistory, type TagHistoryState } from "./tag-history.ts";
+import type { StreamPosition } from "../log-replica.ts";
 
 export { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION };
 
@@ -45,6 +46,11 @@ export interface AggregatorState {
   readonly posts: PostLedgerState;
   readonly history: TagHistoryState;
   readonly intake: IntakeStatsState;
+  /**
+   * In cluster mode, where in the stream this state is: the last sequence folded in and the
+   * log's epochs. Absent on one machine (and in checkpoints from before cluster mode).
+   */
+  readonly stream?: StreamPosition;
 }
 
 /** The stateful pieces of a running aggregator. */
@@ -108,8 +114,9 @@ export function catchUp(parts: AggregatorParts, saved: AggregatorState, now: num
 }
 
 /** The whole state copied now, synchronously. */
-export function captureState(parts: AggregatorParts, settings: SavedSettings, savedAt: number): AggregatorState {
+export function captureState(parts: AggregatorParts, settings: SavedSettings, savedAt: number, stream?: StreamPosition): AggregatorState {
   return {
+    ...(stream !== undefined && { stream }),
     format: AGGREGATOR_STATE_FORMAT,
     version: AGGREGATOR_STATE_VERSION,
     savedAt,
@@ -126,11 +133,12 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
  * `captureState` without copying the bulk: the state as of `savedAt`, whose large arrays are read
  * later, while the aggregator goes on counting (see captured-arrays.ts). Release it once written.
  */
-export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number): Capture<AggregatorState> {
+export function startCapture(parts: AggregatorParts, settings: SavedSettings, savedAt: number, stream?: StreamPosition): Capture<AggregatorState> {
   const engine = parts.engine.capture();
   const languages = parts.languages?.capture();
   const posts = parts.posts.capture();
   const state: Captured<AggregatorState> = {
+    ...(stream !== undefined && { stream }),
     format: AGGREGATOR_STATE_FORMAT,
     version: AGGREGATOR_STATE_VERSION,
     savedAt,
@@ -164,7 +172,7 @@ export function windowNames(windows: readonly WindowSpec[]): string[] {
  * each window is shown: a checkpoint saved under another TOP_N is restored, and the first tick
  * computes the new tops.
  */
-export function restoreProblem(state: unknown, configured: Pick<SavedSettings, "windows" | "capacity">): string | undefined {
+export function restoreProblem(state: unknown, configured: Pick<SavedSettings, "windows" | "capacity">, stream?: string): string | undefined {
   if (typeof state !== "object" || state === null || (state as { format?: unknown }).format !== AGGREGATOR_STATE_FORMAT) {
     return "not an aggregator checkpoint";
   }
@@ -176,12 +184,17 @@ export function restoreProblem(state: unknown, configured: Pick<SavedSettings, "
   const shape = stateShapeProblem(state);
   if (shape !== undefined) return `malformed checkpoint (${shape})`;
   const { settings } = state as AggregatorState;
-  const saved = settings.windows.join(",");
+  const savedWindows = settings.windows.join(",");
   const now = configured.windows.join(",");
-  if (saved !== now) return `saved with WINDOWS=${saved}, configured WINDOWS=${now}`;
+  if (savedWindows !== now) return `saved with WINDOWS=${savedWindows}, configured WINDOWS=${now}`;
   if (settings.capacity !== configured.capacity) {
     return `saved with ENGINE_CAPACITY=${String(settings.capacity ?? "none")}, configured ENGINE_CAPACITY=${String(configured.capacity ?? "none")}`;
   }
+  // Counts without a stream position cannot go on from the stream: the stream would count them again.
+  const saved = (state as AggregatorState).stream;
+  if (stream !== undefined && saved === undefined) return "saved on one machine, without a stream position";
+  if (stream !== undefined && saved !== undefined && saved.stream !== stream) return `saved from stream ${saved.stream}, configured NATS_STREAM=${stream}`;
+  if (stream === undefined && saved !== undefined) return `saved from stream ${saved.stream} in cluster mode, configured without NATS_URL`;
   return undefined;
 }
 

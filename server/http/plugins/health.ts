@@ -20,6 +20,7 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
     const { snapshot } = feed.latest();
     const checkpoint = feed.checkpoint?.();
     const relay = feed.relay?.();
+    const cluster = feed.cluster?.();
     return {
       status: checkpoint?.state === "failing" || relay?.connected === false ? "degraded" : "ok",
       epoch: snapshot.epoch,
@@ -28,6 +29,7 @@ export const health: FastifyPluginAsync<{ feed: SnapshotSource }> = async (app, 
       ingestors: snapshot.stats.ingestors,
       ...(checkpoint !== undefined && { checkpoint }),
       ...(relay !== undefined && { relay }),
+      ...(cluster !== undefined && { cluster }),
     };
   });
 };

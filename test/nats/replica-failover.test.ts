@@ -1,0 +1,120 @@
+/**
+ * Failures a replica must come through with exact counts, with real processes on a 3-node cluster:
+ * a replica killed with SIGKILL mid-stream and started again on its STATE_DIR replays the stream
+ * from its checkpoint's sequence and sends the very snapshots of the replica that never stopped; a
+ * NATS node killed mid-stream changes no count.
+ */
+import { hostname } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
+import type { Snapshot } from "../../shared/messages.ts";
+import { readSavedState, waitFor, type ServeProcess } from "../integration/serve-process.ts";
+import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
+import { counted, health, publisher, recordFrames, startReplica, waitForCounts, type FrameLog, type Publisher } from "./replica-processes.ts";
+
+const TAGS = ["rust", "go", "zig", "ocaml", "elixir"];
+
+/** Publishes `rounds` rounds of lines, `pauseMs` apart, adding what they count to `expected`. */
+async function publishRounds(publish: Publisher, from: number, rounds: number, expected: Record<string, number>, pauseMs = 100): Promise<void> {
+  for (let r = from; r < from + rounds; r++) {
+    const lines: string[] = [];
+    for (let i = 0; i < 10; i++) lines.push(encodeTagLine({ tags: [TAGS[(r + i) % TAGS.length] as string, "all"], id: `https://b.example/${r}/${i}` }).trimEnd());
+    lines.push(encodePlainLine(["plain"]).trimEnd());
+    await publish.lines(lines);
+    for (const line of lines) {
+      const tags = line.startsWith("{") ? (JSON.parse(line) as { tags: string[] }).tags : line.split(" ");
+      for (const tag of tags) expected[tag] = (expected[tag] ?? 0) + 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
+const idOf = (serve: ServeProcess): string => `${hostname()}:${serve.child.pid}`;
+
+/** Epochs both replicas sent, checked equal one by one; returns how many. */
+function compareCommon(frames: FrameLog, x: string, y: string): number {
+  const [ex, ey] = [frames.snapshots.get(x) ?? new Map<number, Snapshot>(), frames.snapshots.get(y) ?? new Map<number, Snapshot>()];
+  let common = 0;
+  for (const [epoch, snapshot] of ex) {
+    const other = ey.get(epoch);
+    if (other === undefined) continue;
+    common++;
+    expect(counted(snapshot), `epoch ${epoch}`).toEqual(counted(other));
+  }
+  return common;
+}
+
+describe.runIf(natsAvailable())("replica failures", () => {
+  let cluster: NatsCluster;
+  beforeAll(async () => {
+    cluster = await startNatsCluster();
+  }, 30_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("a replica killed with SIGKILL and restarted replays from its checkpoint to the other's exact counts and snapshots", async () => {
+    const stream = "CRASH";
+    const frames = await recordFrames(cluster.url, stream);
+    const [a, b] = await Promise.all([startReplica({ url: cluster.url, stream }), startReplica({ url: cluster.url, stream })]);
+    const publish = await publisher(cluster.url, stream);
+    try {
+      const expected: Record<string, number> = {};
+      await publishRounds(publish, 0, 10, expected);
+      await waitFor(async () => ((await readSavedState(a.dir))?.stream?.seq ?? 0) > 50, 30_000, () => "no checkpoint with a stream position");
+      // Killed while lines keep coming: whatever its last checkpoint holds, the stream has the rest.
+      const more = publishRounds(publish, 10, 10, expected);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      a.child.kill("SIGKILL");
+      expect(await a.exited).toBe("SIGKILL");
+      const saved = await readSavedState(a.dir);
+      await more;
+      await publishRounds(publish, 20, 5, expected);
+
+      const restarted = await startReplica({ url: cluster.url, stream, dir: a.dir });
+      expect(restarted.output()).toContain('"msg":"restored the checkpoint"');
+      await waitForCounts([b, restarted], expected);
+      expect(expected.all).toBe(250);
+      const state = await health(restarted);
+      expect(state.cluster?.replaying).toBe(false);
+      expect(state.cluster?.lag).toBe(0);
+      // It replayed what the stream held after its checkpoint, not the whole stream.
+      expect(state.cluster?.replayed).toBeGreaterThan(0);
+      expect(state.cluster?.lastSeq).toBeGreaterThan(saved?.stream?.seq ?? Infinity);
+      expect(state.cluster?.replayed).toBeLessThanOrEqual((state.cluster?.lastSeq ?? 0) - (saved?.stream?.seq ?? 0));
+
+      // Once caught up, it sends the same snapshot as the other for every epoch both send.
+      await waitFor(() => (frames.snapshots.get(idOf(restarted))?.size ?? 0) >= 15, 30_000, () => "the restarted replica sent fewer than 15 snapshots");
+      expect(compareCommon(frames, idOf(b), idOf(restarted))).toBeGreaterThanOrEqual(10);
+      expect(compareCommon(frames, idOf(b), idOf(a))).toBeGreaterThanOrEqual(5);
+      for (const tag of ["rust", "go", "plain"]) {
+        const [x, y] = await Promise.all([b, restarted].map(async (s) => (await (await fetch(`${s.httpUrl}/api/tags/${tag}`)).json()) as { windows: { complete: number } }));
+        expect(y?.windows.complete).toBe(x?.windows.complete);
+      }
+    } finally {
+      await publish.close();
+      await frames.close();
+    }
+  }, 150_000);
+
+  it("counts on, exactly, when a NATS node is killed mid-stream", async () => {
+    const stream = "NODEKILL";
+    const frames = await recordFrames(cluster.url, stream);
+    const [a, b] = await Promise.all([startReplica({ url: cluster.url, stream }), startReplica({ url: cluster.url, stream })]);
+    const publish = await publisher(cluster.url, stream);
+    try {
+      const expected: Record<string, number> = {};
+      await publishRounds(publish, 0, 8, expected);
+      await cluster.kill(0);
+      await publishRounds(publish, 8, 12, expected);
+      await waitForCounts([a, b], expected, 90_000);
+      expect(expected.all).toBe(200);
+      await waitFor(() => Math.min(frames.snapshots.get(idOf(a))?.size ?? 0, frames.snapshots.get(idOf(b))?.size ?? 0) >= 20, 30_000, () => "fewer than 20 snapshots");
+      expect(compareCommon(frames, idOf(a), idOf(b))).toBeGreaterThanOrEqual(20);
+    } finally {
+      await publish.close();
+      await frames.close();
+      await cluster.start(0);
+    }
+  }, 150_000);
+});
