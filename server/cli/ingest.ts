@@ -10,6 +10,7 @@
  */
 import { runSimulatedMastodon } from "../demo/run-simulated-mastodon.ts";
 import { startIngestor, type IngestInput, type IngestOutput } from "../ingestor/ingestor.ts";
+import { serveIngestMetrics } from "./ingest-metrics-server.ts";
 import { runMain } from "./run-main.ts";
 import { listenExplained } from "./startup-error.ts";
 
@@ -62,7 +63,18 @@ await runMain("ingest", async (config, log) => {
     await demo?.close();
     failWith(error);
   });
+  const metricsPort = config.metricsPort;
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : await listenExplained(() => serveIngestMetrics(ingestor, config.http.host, metricsPort), metricsPort, "INGEST_METRICS_PORT", "metrics-port").catch(async (error: unknown) => {
+          await ingestor.stop();
+          await demo?.close();
+          failWith(error);
+        });
+  if (metrics !== undefined) log.info({ host: config.http.host, port: metricsPort }, "ingest metrics at /metrics");
   const stop = async (): Promise<void> => {
+    await metrics?.close();
     await ingestor.stop();
     await demo?.close();
   };

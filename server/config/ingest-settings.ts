@@ -27,6 +27,7 @@ export const INGEST_FLAGS = {
   speed: "REPLAY_SPEED",
   listen: "INGEST_LISTEN",
   format: "INGEST_FORMAT",
+  "metrics-port": "INGEST_METRICS_PORT",
 } as const;
 
 export const ingestVariables = {
@@ -48,6 +49,8 @@ export const ingestVariables = {
   REPLAY_SPEED: z.coerce.number({ error: "must be a number (0 = as fast as possible)" }).nonnegative({ error: "must be 0 or more" }).max(1_000_000).optional(),
   INGEST_LISTEN: wholeNumber(0, 65535).optional(),
   INGEST_FORMAT: z.enum(["json", "plain"], { error: 'must be "json" or "plain"' }).default("json"),
+  // The ingestor serves no HTTP unless asked: /metrics and /healthz on HOST at this port.
+  INGEST_METRICS_PORT: wholeNumber(0, 65535).optional(),
 };
 
 type IngestVariables = z.infer<z.ZodObject<typeof ingestVariables>>;
@@ -61,6 +64,8 @@ export interface IngestSettings {
   readonly filters: PostFilterSettings;
   /** Where the ingestor writes: the aggregator (default) or any reader of its own port (`--listen`). */
   readonly output: { readonly listenPort: number | undefined; readonly format: "json" | "plain" };
+  /** Where the ingestor serves /metrics and /healthz (on HOST), or undefined for nowhere. */
+  readonly metricsPort: number | undefined;
   /** `--record FILE`: raw frames as received. */
   readonly record: string | undefined;
   /** `--replay FILE [--speed N]`: a recording instead of live servers. */
@@ -85,6 +90,7 @@ export function ingestSettings(values: IngestVariables, problems: string[]): Ing
       skipBots: values.FILTER_SKIP_BOTS,
     },
     output: { listenPort: values.INGEST_LISTEN, format: values.INGEST_FORMAT },
+    metricsPort: values.INGEST_METRICS_PORT,
     record: values.INGEST_RECORD,
     replay: values.INGEST_REPLAY === undefined ? undefined : { file: values.INGEST_REPLAY, speed: values.REPLAY_SPEED ?? 1 },
   };
