@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { IngestReport } from "../../shared/messages.ts";
+import type { StreamCounters } from "../ingestor/output/stream-publisher.ts";
 
 /** What the metrics read: the ingestor's report, and the stream's counters when it publishes to one. */
 export interface IngestMetricsSources {
@@ -12,14 +13,8 @@ export interface IngestMetricsSources {
   stream(): StreamFigures | undefined;
 }
 
-export interface StreamFigures {
-  readonly published: number;
-  readonly acked: number;
-  readonly duplicates: number;
-  readonly republished: number;
-  readonly dropped: number;
-  readonly pending: number;
-}
+/** The stream publisher's counters, as it keeps them. */
+export type StreamFigures = StreamCounters;
 
 type Reading = (sources: IngestMetricsSources) => number | undefined;
 
