@@ -97,7 +97,7 @@ describe("a replica counting the stream", () => {
     const expected = [1000, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500, 7000, 7500, 30_000, 30_500, 32_500, 34_500, 36_500, 48_500];
     expect(snapshots.map((s) => s.at)).toEqual(expected.map(at));
     expect(snapshots.map((s) => s.epoch)).toEqual(expected.map((_, i) => i + 1));
-    expect(frames.filter((f) => f.startsWith('{"type":"hello"')).map((f) => (JSON.parse(f) as { triggerMs: number }).triggerMs)).toEqual([500, 2000]);
+    expect(frames.filter((f) => f.startsWith('{"type":"hello"')).map((f) => (JSON.parse(f) as { triggerMs: number }).triggerMs)).toEqual([1000, 500, 2000]);
     expect(aggregator.hello().startedAt).toBe(new Date(B).toISOString());
     expect(replica0?.counts).toEqual({ applied: 16, replayed: 0, closedByMarker: 5, closedByMessage: 14, badControl: 2, skipped: 0 });
     // At 48 500 the 5 s window holds empty epochs only.
