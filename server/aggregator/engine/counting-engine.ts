@@ -173,9 +173,7 @@ export class CountingEngine {
     return {
       ...(this.#accounts !== undefined && { accounts: this.#accounts.exportState(), withAccount: this.#withAccount }),
       ...(this.#trend !== undefined && { trend: this.#trend.exportState() }),
-      // Posts given closed intervals come from event time, or from the main engine (a language's
-      // engine has no event time of its own): pending ones are kept either way.
-      ...((this.#lateness !== undefined || this.#lateAdds.length > 0) && {
+      ...(this.#lateness !== undefined && {
         eventTime: {
           newest: this.#newestEventTs,
           late: this.#late,
@@ -282,12 +280,12 @@ export class CountingEngine {
       this.#withAccount = state.withAccount ?? 0;
     }
     if (this.#trend !== undefined && state.trend !== undefined) this.#trend.load(state.trend as TrendScoresState);
-    if (state.eventTime !== undefined) this.#lateAdds = state.eventTime.pending.map(({ epoch, ids }) => ({ epoch, ids: [...ids] }));
     if (this.#lateness !== undefined && state.eventTime !== undefined) {
       this.#newestEventTs = state.eventTime.newest;
       this.#late = state.eventTime.late;
       this.#beforeWindow = state.eventTime.beforeWindow;
       this.#future = state.eventTime.future;
+      this.#lateAdds = state.eventTime.pending.map(({ epoch, ids }) => ({ epoch, ids: [...ids] }));
       if (state.eventTime.createdAt !== undefined) this.#createdAt = state.eventTime.createdAt;
     }
     this.#latest = structuredClone(state.latest);

@@ -13,7 +13,6 @@
 import type { RankBy, TopEntry } from "../../../shared/messages.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { COMPLETE_ONLY_EPOCH, CountingEngine } from "./counting-engine.ts";
-import type { EngineState } from "./engine-state.ts";
 
 export type LanguageChoice = { readonly kind: "list"; readonly codes: readonly string[] } | { readonly kind: "auto"; readonly busiest: number };
 
@@ -38,15 +37,6 @@ interface Followed {
   readonly engine: CountingEngine;
   /** The main engine's epoch just before this engine's epoch 1: the two count in step from there. */
   readonly offset: number;
-}
-
-/** The languages' tops as plain data, for checkpoints: each followed language's engine, in order. */
-export interface LanguageTopsState {
-  readonly choice: LanguageChoice;
-  readonly mainEpoch: number;
-  readonly now: number;
-  readonly tally: ReadonlyArray<readonly [lang: string, posts: number]>;
-  readonly followed: ReadonlyArray<readonly [lang: string, offset: number, engine: EngineState]>;
 }
 
 /** At most this many languages are counted for auto:N's choice (posts per language since start). */
@@ -122,33 +112,6 @@ export class LanguageTops {
       if (Object.values(windows).some((n) => n > 0)) counts[lang] = windows;
     }
     return counts;
-  }
-
-  exportState(): LanguageTopsState {
-    return {
-      choice: this.#options.choice,
-      mainEpoch: this.#mainEpoch,
-      now: this.#now,
-      tally: [...this.#tally],
-      followed: [...this.#followed].map(([lang, { engine, offset }]) => [lang, offset, engine.exportState()] as const),
-    };
-  }
-
-  /**
-   * Takes back a saved state, when it was saved under the same choice of languages (another choice
-   * starts afresh, as without a state). Throws when an engine's state does not fit the windows.
-   */
-  load(state: LanguageTopsState): void {
-    if (JSON.stringify(state.choice) !== JSON.stringify(this.#options.choice)) return;
-    this.#mainEpoch = state.mainEpoch;
-    this.#now = state.now;
-    this.#tally.clear();
-    for (const [lang, posts] of state.tally) this.#tally.set(lang, posts);
-    this.#followed.clear();
-    const { windows, topN } = this.#options;
-    for (const [lang, offset, engine] of state.followed) {
-      this.#followed.set(lang, { engine: CountingEngine.restore(engine, { windows, topN, capacity: this.#share }), offset });
-    }
   }
 
   #local(followed: Followed, epoch: number): number {

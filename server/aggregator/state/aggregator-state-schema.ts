@@ -140,15 +140,6 @@ export const aggregatorStateSchema = z.looseObject({
     invalidTags: count,
     longTags: count.optional(),
   }),
-  languages: z
-    .looseObject({
-      choice: z.looseObject({ kind: z.enum(["list", "auto"]) }),
-      mainEpoch: count,
-      now: time,
-      tally: z.array(z.tuple([z.string(), count])),
-      followed: z.array(z.tuple([z.string(), z.number(), engine])),
-    })
-    .optional(),
   stream: z
     .looseObject({
       stream: z.string(),

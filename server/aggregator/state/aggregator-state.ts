@@ -13,7 +13,7 @@ import { HISTORY_TICKS, triggerBoundsProblem } from "../../../shared/messages.ts
 import { AGGREGATOR_STATE_FORMAT, AGGREGATOR_STATE_VERSION, stateShapeProblem } from "./aggregator-state-schema.ts";
 import type { Capture, Captured } from "../engine/captured-arrays.ts";
 import { CountingEngine, type EngineOptions } from "../engine/counting-engine.ts";
-import { LanguageTops, type LanguageChoice, type LanguageTopsState } from "../engine/language-tops.ts";
+import { LanguageTops, type LanguageChoice } from "../engine/language-tops.ts";
 import type { WindowSpec } from "../../../shared/window-spec.ts";
 import { ENGINE_STATE_VERSION, type EngineState } from "../engine/engine-state.ts";
 import { IntakeStats, type IntakeStatsState } from "./intake-stats.ts";
@@ -44,8 +44,6 @@ export interface AggregatorState {
   readonly posts: PostLedgerState;
   readonly history: TagHistoryState;
   readonly intake: IntakeStatsState;
-  /** The per-language tops; absent without languages (and in checkpoints from before they were kept). */
-  readonly languages?: LanguageTopsState;
   /**
    * In cluster mode, where in the stream this state is: the last sequence folded in and the
    * log's epochs. Absent on one machine (and in checkpoints from before cluster mode).
@@ -59,7 +57,7 @@ export interface AggregatorParts {
   readonly posts: PostLedger;
   readonly history: TagHistory;
   readonly stats: IntakeStats;
-  /** The per-language tops, when languages are kept. */
+  /** The per-language tops, when languages are kept (not checkpointed: they start afresh). */
   readonly languages?: LanguageTops | undefined;
 }
 
@@ -88,7 +86,6 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
     stats: new IntakeStats(),
   };
   if (saved !== undefined) {
-    if (saved.languages !== undefined) languages?.load(saved.languages);
     parts.posts.load(saved.posts);
     parts.history.load(saved.history);
     parts.stats.load(saved.intake);
@@ -105,7 +102,6 @@ export function buildParts(options: PartsOptions, now: number, saved?: Aggregato
 export function catchUp(parts: AggregatorParts, saved: AggregatorState, now: number): void {
   const tick = (at: number): void => {
     const result = parts.engine.tick(at);
-    parts.languages?.tick(at, result.epoch);
     parts.history.record(result.windows, (tag) => parts.engine.countsOf(tag));
   };
   if (saved.engine.open.ids.length > 0 || saved.engine.retractions.length > 0) tick(Math.max(saved.savedAt, parts.engine.latest.at));
@@ -124,7 +120,6 @@ export function captureState(parts: AggregatorParts, settings: SavedSettings, sa
     posts: parts.posts.exportState(),
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
-    ...(parts.languages !== undefined && { languages: parts.languages.exportState() }),
   };
 }
 
@@ -145,8 +140,6 @@ export function startCapture(parts: AggregatorParts, settings: SavedSettings, sa
     posts: posts.state,
     history: parts.history.exportState(),
     intake: parts.stats.exportState(),
-    // Small engines, copied now rather than captured: a language keeps at most its share of tags.
-    ...(parts.languages !== undefined && { languages: parts.languages.exportState() }),
   };
   return {
     state,
