@@ -180,6 +180,8 @@ export async function startAggregator({ config, log, clock: wallClock = Date.now
           // Fresh parts begin at the log's first epoch, as in every other replica; nothing was counted yet.
           if (saved?.stream?.origin === undefined) parts = { ...buildParts(partsOptions, origin), stats };
           latest = publish();
+          // The start every replica agrees on, in place of this process's own.
+          broadcast(JSON.stringify(buildHello(stats, settings)));
         },
         tick(at) {
           logNow = at;

@@ -18,7 +18,10 @@ const TAGS = ["rust", "go", "zig", "ocaml", "elixir"];
 async function publishRounds(publish: Publisher, from: number, rounds: number, expected: Record<string, number>, pauseMs = 100): Promise<void> {
   for (let r = from; r < from + rounds; r++) {
     const lines: string[] = [];
-    for (let i = 0; i < 10; i++) lines.push(encodeTagLine({ tags: [TAGS[(r + i) % TAGS.length] as string, "all"], id: `https://b.example/${r}/${i}` }).trimEnd());
+    for (let i = 0; i < 10; i++) {
+      const lang = ["en", "de", "ja"][i % 3] as string;
+      lines.push(encodeTagLine({ tags: [TAGS[(r + i) % TAGS.length] as string, "all"], id: `https://b.example/${r}/${i}`, lang, acct: `u${i % 4}@b.example` }).trimEnd());
+    }
     lines.push(encodePlainLine(["plain"]).trimEnd());
     await publish.lines(lines);
     for (const line of lines) {
@@ -88,8 +91,11 @@ describe.runIf(natsAvailable())("replica failures", () => {
       expect(compareCommon(frames, idOf(b), idOf(restarted))).toBeGreaterThanOrEqual(10);
       expect(compareCommon(frames, idOf(b), idOf(a))).toBeGreaterThanOrEqual(5);
       for (const tag of ["rust", "go", "plain"]) {
-        const [x, y] = await Promise.all([b, restarted].map(async (s) => (await (await fetch(`${s.httpUrl}/api/tags/${tag}`)).json()) as { windows: { complete: number } }));
+        type Counts = { windows: { complete: number }; languages: Record<string, { complete: number }> };
+        const [x, y] = await Promise.all([b, restarted].map(async (s) => (await (await fetch(`${s.httpUrl}/api/tags/${tag}`)).json()) as Counts));
         expect(y?.windows.complete).toBe(x?.windows.complete);
+        // The per-language tops came back from the checkpoint too.
+        expect(Object.fromEntries(Object.entries(y?.languages ?? {}).map(([lang, w]) => [lang, w.complete]))).toEqual(Object.fromEntries(Object.entries(x?.languages ?? {}).map(([lang, w]) => [lang, w.complete])));
       }
     } finally {
       await publish.close();

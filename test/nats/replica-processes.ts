@@ -105,7 +105,7 @@ function expectHeaderEpoch(header: string | undefined, epoch: number): void {
 
 /** What two replicas must agree on in a snapshot: everything counted, not who is connected to whom. */
 export function counted(snapshot: Snapshot): unknown {
-  return { epoch: snapshot.epoch, at: snapshot.at, triggerMs: snapshot.triggerMs, windows: snapshot.windows, lines: snapshot.stats.lines, tags: snapshot.stats.tags, distinct: snapshot.stats.distinct, rejected: snapshot.stats.rejected, startedAt: snapshot.startedAt };
+  return { epoch: snapshot.epoch, at: snapshot.at, triggerMs: snapshot.triggerMs, windows: snapshot.windows, languages: snapshot.languages, lines: snapshot.stats.lines, tags: snapshot.stats.tags, distinct: snapshot.stats.distinct, rejected: snapshot.stats.rejected, startedAt: snapshot.startedAt };
 }
 
 /** The complete window's count of `tag` as a replica's `/api/tags/:tag` says. */
