@@ -10,7 +10,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { encodeTagLine } from "../../shared/line-protocol.ts";
 import type { NatsSettings } from "../../server/config/nats-settings.ts";
 import { LineSender } from "../../server/ingestor/output/line-sender.ts";
-import { StreamPublisher } from "../../server/ingestor/output/stream-publisher.ts";
+import { StreamPublisher } from "../../server/nats/stream-publisher.ts";
 import { clusterSubjects } from "../../server/nats/cluster-wire.ts";
 import { connectNats } from "../../server/nats/nats-connection.ts";
 import { ensureStream } from "../../server/nats/stream-setup.ts";

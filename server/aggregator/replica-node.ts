@@ -48,7 +48,7 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
   const manager = await untilDone(() => ensureStream(connection, settings), "the stream", log);
   const latestFrames = await untilDone(() => openLatestBucket(connection, settings), "the KV bucket of latest frames", log);
   const js = jetstream(connection);
-  const republisher = new LineRepublisher(js, subjects.posts, log);
+  const republisher = new LineRepublisher(connection, subjects.posts, log);
   const control = async (message: ControlMessage, msgID?: string): Promise<boolean> => {
     const ack = await js.publish(subjects.control, JSON.stringify(message), msgID === undefined ? {} : { msgID });
     return ack.duplicate;

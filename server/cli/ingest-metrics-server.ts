@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Ingestor } from "../ingestor/ingestor.ts";
-import type { StreamPublisherStats } from "../ingestor/output/stream-publisher.ts";
+import type { StreamPublisherStats } from "../nats/stream-publisher.ts";
 import { ingestMetricsRegistry } from "../metrics/ingest-metrics.ts";
 
 export async function serveIngestMetrics(ingestor: Ingestor, host: string, port: number): Promise<FastifyInstance> {

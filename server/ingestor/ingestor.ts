@@ -20,7 +20,7 @@ import { startInput, type IngestInput } from "./ingest-input.ts";
 import type { LineOutput, LineOutputStats } from "./output/line-output.ts";
 import { LineSender } from "./output/line-sender.ts";
 import { LineServer } from "./output/line-server.ts";
-import { StreamPublisher } from "./output/stream-publisher.ts";
+import { StreamPublisher } from "../nats/stream-publisher.ts";
 import { createPostFilter } from "./posts/post-filter.ts";
 import { createPostWriter, type LineFormat } from "./output/post-line-writer.ts";
 import { PostTracker } from "./posts/post-tracker.ts";

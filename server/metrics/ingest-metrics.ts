@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { IngestReport } from "../../shared/messages.ts";
-import type { StreamCounters } from "../ingestor/output/stream-publisher.ts";
+import type { StreamCounters } from "../nats/stream-publisher.ts";
 
 /** What the metrics read: the ingestor's report, and the stream's counters when it publishes to one. */
 export interface IngestMetricsSources {

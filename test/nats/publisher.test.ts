@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { encodeDeleteLine, encodePlainLine, encodeTagLine, encodeUpdateLine } from "../../shared/line-protocol.ts";
 import { loadConfig } from "../../server/config/config.ts";
 import type { NatsSettings } from "../../server/config/nats-settings.ts";
-import { StreamPublisher, type StreamPublisherOptions } from "../../server/ingestor/output/stream-publisher.ts";
+import { StreamPublisher, type StreamPublisherOptions } from "../../server/nats/stream-publisher.ts";
 import { clusterSubjects } from "../../server/nats/cluster-wire.ts";
 import { postMessageId } from "../../server/nats/message-id.ts";
 import { connectNats } from "../../server/nats/nats-connection.ts";

@@ -24,7 +24,7 @@ import net from "node:net";
 import { encodeAuthLine, parseRefusalLine, type ConnectionRefusal } from "../../../shared/line-protocol.ts";
 import type { Logger } from "../../log/logger.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "../../../shared/backoff.ts";
-import { BoundedLineQueue } from "./bounded-line-queue.ts";
+import { BoundedLineQueue } from "../../queue/bounded-line-queue.ts";
 import type { LineOutput, LineOutputStats } from "./line-output.ts";
 
 export interface LineSenderOptions {

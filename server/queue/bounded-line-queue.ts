@@ -3,7 +3,7 @@
  * not acknowledge), bounded by count and by UTF-8 bytes: past either bound the oldest are dropped,
  * counted, and logged once per power of ten, loud enough to notice and never a line per drop.
  */
-import type { Logger } from "../../log/logger.ts";
+import type { Logger } from "../log/logger.ts";
 
 export interface QueueBounds {
   readonly maxLines: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BoundedLineQueue } from "../../../server/ingestor/output/bounded-line-queue.ts";
-import { silentLogger } from "../../support/silent-logger.ts";
+import { BoundedLineQueue } from "../../server/queue/bounded-line-queue.ts";
+import { silentLogger } from "../support/silent-logger.ts";
 
 const queue = (maxLines: number, maxBytes: number) => new BoundedLineQueue<string>({ maxLines, maxBytes }, (line) => Buffer.byteLength(line, "utf8"), silentLogger);
 

@@ -1,6 +1,7 @@
 /**
- * The ingestor's output in cluster mode: each line is published to the stream's posts subject
- * (one line a message, without its newline) and kept until JetStream acknowledges it.
+ * Lines into the stream, kept until JetStream acknowledges them: the ingestor's output in cluster
+ * mode, and the way a replica's TCP intake hands its lines to every replica. Each line is published
+ * to the stream's posts subject (one line a message, without its newline).
  *
  * - Publishes are pipelined: up to `maxInFlight` wait for their PubAck at once, in order.
  * - Each line carries a Nats-Msg-Id: a post event's id (server/nats/message-id.ts), so the same post
@@ -16,15 +17,14 @@
 import { jetstream, type JetStreamClient, type PubAck } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { randomBytes } from "node:crypto";
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "../../../shared/backoff.ts";
-import type { NatsSettings } from "../../config/nats-settings.ts";
-import type { Logger } from "../../log/logger.ts";
-import { clusterSubjects } from "../../nats/cluster-wire.ts";
-import { postMessageId } from "../../nats/message-id.ts";
-import { connectNats } from "../../nats/nats-connection.ts";
-import { ensureStream } from "../../nats/stream-setup.ts";
-import { BoundedLineQueue } from "./bounded-line-queue.ts";
-import type { LineOutput, LineOutputStats } from "./line-output.ts";
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from "../../shared/backoff.ts";
+import type { NatsSettings } from "../config/nats-settings.ts";
+import type { Logger } from "../log/logger.ts";
+import { BoundedLineQueue } from "../queue/bounded-line-queue.ts";
+import { clusterSubjects } from "./cluster-wire.ts";
+import { postMessageId } from "./message-id.ts";
+import { connectNats } from "./nats-connection.ts";
+import { ensureStream } from "./stream-setup.ts";
 
 export interface StreamPublisherOptions {
   /** The stream's posts subject (clusterSubjects(stream).posts). */
@@ -58,7 +58,15 @@ export interface StreamCounters {
   readonly pending: number;
 }
 
-export interface StreamPublisherStats extends LineOutputStats {
+/** The ingestor's output figures (its LineOutputStats), with the stream's own counters. */
+export interface StreamPublisherStats {
+  /** Lines acknowledged. */
+  readonly sent: number;
+  readonly dropped: number;
+  /** Lines not yet acknowledged. */
+  readonly queued: number;
+  /** False while publishes fail. */
+  readonly connected: boolean;
   readonly stream: StreamCounters;
 }
 
@@ -71,7 +79,8 @@ interface Entry {
   attempts: number;
 }
 
-export class StreamPublisher implements LineOutput {
+/** Structurally the ingestor's LineOutput (which this edge may not import). */
+export class StreamPublisher {
   readonly #js: JetStreamClient;
   readonly #options: StreamPublisherOptions;
   readonly #log: Logger;
@@ -108,8 +117,8 @@ export class StreamPublisher implements LineOutput {
    * Connects to the cluster (waiting for it), makes sure the stream exists (retrying while
    * JetStream is not ready), and publishes to its posts subject; closing also closes the connection.
    */
-  static async connect(settings: NatsSettings, options: Omit<StreamPublisherOptions, "subject">, log: Logger): Promise<StreamPublisher> {
-    const connection = await connectNats(settings, "tagstream-ingest", log);
+  static async connect(settings: NatsSettings, options: Omit<StreamPublisherOptions, "subject">, log: Logger, name = "tagstream-ingest"): Promise<StreamPublisher> {
+    const connection = await connectNats(settings, name, log);
     for (let attempt = 0; ; attempt++) {
       try {
         await ensureStream(connection, settings);
