@@ -19,6 +19,38 @@ const USAGE: Readonly<Record<ConfigCommand, readonly [string, string]>> = {
   demo: ["npm run demo -- [flags]", "The simulated Mastodon server alone, for pointing any client at it."],
 };
 
+/**
+ * Which commands read a variable, when not all of them do: each command's help lists only what it
+ * reads (`start` runs serve and ingest, so it reads theirs). Unlisted variables are read by every
+ * command that takes the configuration (logs, the cluster).
+ */
+const INGEST: readonly ConfigCommand[] = ["ingest", "start"];
+const SERVE: readonly ConfigCommand[] = ["serve", "start"];
+const SERVE_AND_INGEST: readonly ConfigCommand[] = ["serve", "ingest", "start"];
+const SCREENS: readonly ConfigCommand[] = ["serve", "web", "start"];
+const DEMO_SERVER: readonly ConfigCommand[] = ["demo", "ingest", "start"];
+export const READ_BY: Readonly<Record<string, readonly ConfigCommand[]>> = {
+  ...Object.fromEntries(
+    ["MASTODON_URL", "MASTODON_TOKEN", "MASTODON_STREAM", "MASTODON_STREAMING_URL", "MASTODON_SILENCE_TIMEOUT", "RECONNECT_BASE", "RECONNECT_CAP",
+      "FILTER_LANGUAGES", "FILTER_BLOCK_TAGS", "FILTER_BLOCK_ACCOUNTS", "FILTER_BLOCK_INSTANCES", "FILTER_SKIP_SENSITIVE", "FILTER_SKIP_BOTS",
+      "INGEST_RECORD", "INGEST_REPLAY", "REPLAY_SPEED", "INGEST_LISTEN", "INGEST_FORMAT", "INGEST_METRICS_PORT", "INGEST_QUEUE_LINES", "INGEST_QUEUE_BYTES", "DEMO"].map((v) => [v, INGEST]),
+  ),
+  ...Object.fromEntries(
+    ["INGEST_MAX_CONNECTIONS", "INGEST_IDLE_TIMEOUT", "INGEST_LINE_TIMEOUT", "TRIGGER_INTERVAL", "WINDOWS", "TOP_N", "ENGINE_CAPACITY", "ACCOUNT_CAPACITY",
+      "TREND_WINDOW", "TREND_BASELINE", "TREND_THRESHOLD", "TREND_HALF_LIFE", "LANGUAGES", "TIME", "ALLOWED_LATENESS", "CHECKPOINT_INTERVAL", "STATE_DIR", "TITLE", "NATS_EPOCH_GRACE"].map((v) => [v, SERVE]),
+  ),
+  ...Object.fromEntries(["INGEST_HOST", "INGEST_PORT", "INGEST_TOKEN", "POST_MEMORY", "POST_MEMORY_ENTRIES", "POST_MEMORY_BYTES"].map((v) => [v, SERVE_AND_INGEST])),
+  ...Object.fromEntries(["HTTP_PORT", "API_RATE_LIMIT", "WS_MAX_BUFFERED", "WS_MAX_CLIENTS", "ADMIN_TOKEN"].map((v) => [v, SCREENS])),
+  HOST: ["serve", "web", "ingest", "start"],
+  ...Object.fromEntries(["DEMO_RATE", "DEMO_PORT", "DEMO_SEED", "DEMO_TOKEN"].map((v) => [v, DEMO_SERVER])),
+};
+
+/** True when `command` reads `variable`. */
+export function reads(command: ConfigCommand, variable: string): boolean {
+  const commands = READ_BY[variable];
+  return commands === undefined || commands.includes(command);
+}
+
 /** Flags that set no variable of their own. */
 const BOOLEAN_FLAGS: Readonly<Record<string, string>> = { DEMO: "demo" };
 
@@ -94,9 +126,9 @@ function formatBytes(bytes: number): string {
   return String(bytes);
 }
 
-function rows(): Row[] {
+function rows(command: ConfigCommand): Row[] {
   const flagOf = new Map(Object.entries(FLAGS).map(([flag, variable]) => [variable as string, flag]));
-  return Object.entries(CONFIG_VARIABLES).map(([variable, schema]) => {
+  return Object.entries(CONFIG_VARIABLES).filter(([variable]) => reads(command, variable)).map(([variable, schema]) => {
     const flag = flagOf.get(variable);
     const boolean = BOOLEAN_FLAGS[variable];
     const shown = shownDefault(schema);
@@ -125,10 +157,10 @@ export function commandHelp(command: ConfigCommand): string {
     "Every setting is a flag or an environment variable (or a line of .env); flags win over the",
     "environment, the environment over .env. An empty variable counts as unset.",
     "",
-    formatRows(rows()),
+    formatRows(rows(command)),
     "  --help, -h",
     "",
-    "Per-server tokens: MASTODON_TOKEN_<HOST> (e.g. MASTODON_TOKEN_MASTODON_SOCIAL) for one server of MASTODON_URL.",
+    ...(reads(command, "MASTODON_URL") ? ["Per-server tokens: MASTODON_TOKEN_<HOST> (e.g. MASTODON_TOKEN_MASTODON_SOCIAL) for one server of MASTODON_URL."] : []),
     'README.md, "Configuration", describes each variable.',
     "",
   ].join("\n");
