@@ -9,5 +9,6 @@ import { startUp } from "./start-up.ts";
 import { checkpointCost } from "./checkpoint-cost.ts";
 import { baselineMemory } from "./baseline-memory.ts";
 import { clusterIngest } from "./cluster-ingest.ts";
+import { replicaRecovery } from "./replica-recovery.ts";
 
-export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost, baselineMemory, clusterIngest];
+export const SCENARIOS: readonly Scenario[] = [ingestThroughput, tickCost, latency, fanOut, boundedMemory, startUp, checkpointCost, baselineMemory, clusterIngest, replicaRecovery];

@@ -26,6 +26,7 @@ describe("npm run bench --smoke", () => {
       ...Array<string>(5).fill("checkpoint"),
       "baseline",
       ...["cluster", "cluster"],
+      ...Array<string>(4).fill("replicas"),
     ]);
     for (const figure of report.figures) {
       expect(Number.isFinite(figure.value), figure.metric).toBe(true);

@@ -1,15 +1,18 @@
 /**
  * Failures a replica must come through with exact counts, with real processes on a 3-node cluster:
- * a replica killed with SIGKILL mid-stream and started again on its STATE_DIR replays the stream
- * from its checkpoint's sequence and sends the very snapshots of the replica that never stopped; a
- * NATS node killed mid-stream changes no count.
+ * a replica killed with SIGKILL mid-stream changes nothing a screen on a `web` node sees (every
+ * epoch, in order, with the counts of the replica that never stopped), and started again on its
+ * STATE_DIR it replays the stream from its checkpoint's sequence and sends the very snapshots of the
+ * other; a NATS node killed mid-stream changes no count.
  */
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
-import type { Snapshot } from "../../shared/messages.ts";
+import type { ServerMessage, Snapshot } from "../../shared/messages.ts";
 import { readSavedState, waitFor, type ServeProcess } from "../integration/serve-process.ts";
+import { recordWs } from "../support/ws-recorder.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
+import { startWebNode } from "./web-node-process.ts";
 import { counted, health, publisher, recordFrames, startReplica, waitForCounts, type FrameLog, type Publisher } from "./replica-processes.ts";
 
 const TAGS = ["rust", "go", "zig", "ocaml", "elixir"];
@@ -31,6 +34,8 @@ async function publishRounds(publish: Publisher, from: number, rounds: number, e
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
+
+const isSnapshot = (m: ServerMessage): m is Snapshot => m.type === "snapshot";
 
 const idOf = (serve: ServeProcess): string => `${hostname()}:${serve.child.pid}`;
 
@@ -56,7 +61,7 @@ describe.runIf(natsAvailable())("replica failures", () => {
     await cluster?.stop();
   });
 
-  it("a replica killed with SIGKILL and restarted replays from its checkpoint to the other's exact counts and snapshots", async () => {
+  it("a replica killed with SIGKILL: a web node's client sees every epoch with the other's counts; restarted, it replays from its checkpoint to the other's exact counts and snapshots", async () => {
     const stream = "CRASH";
     const frames = await recordFrames(cluster.url, stream);
     const [a, b] = await Promise.all([startReplica({ url: cluster.url, stream }), startReplica({ url: cluster.url, stream })]);
@@ -65,6 +70,9 @@ describe.runIf(natsAvailable())("replica failures", () => {
       const expected: Record<string, number> = {};
       await publishRounds(publish, 0, 10, expected);
       await waitFor(async () => ((await readSavedState(a.dir))?.stream?.seq ?? 0) > 50, 30_000, () => "no checkpoint with a stream position");
+      const web = await startWebNode({ NATS_URL: cluster.url, NATS_STREAM: stream });
+      const screen = await recordWs(web.wsUrl);
+      await screen.waitFor(isSnapshot);
       // Killed while lines keep coming: whatever its last checkpoint holds, the stream has the rest.
       const more = publishRounds(publish, 10, 10, expected);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -90,6 +98,17 @@ describe.runIf(natsAvailable())("replica failures", () => {
       await waitFor(() => (frames.snapshots.get(idOf(restarted))?.size ?? 0) >= 15, 30_000, () => "the restarted replica sent fewer than 15 snapshots");
       expect(compareCommon(frames, idOf(b), idOf(restarted))).toBeGreaterThanOrEqual(10);
       expect(compareCommon(frames, idOf(b), idOf(a))).toBeGreaterThanOrEqual(5);
+
+      // The screen saw every epoch from the one it connected at, once each, in order, as the
+      // replica that never stopped sent it — through the kill and the replay.
+      const lastOfB = Math.max(...(frames.snapshots.get(idOf(b))?.keys() ?? []));
+      await screen.waitFor((m) => isSnapshot(m) && m.epoch >= lastOfB, 10_000);
+      const seen = screen.messages.filter(isSnapshot);
+      const first = seen[0]?.epoch ?? 0;
+      expect(seen.map((s) => s.epoch)).toEqual(Array.from({ length: seen.length }, (_, i) => first + i));
+      expect(seen.length).toBeGreaterThanOrEqual(15);
+      for (const snapshot of seen) expect(counted(snapshot), `epoch ${snapshot.epoch} on the screen`).toEqual(counted(frames.snapshots.get(idOf(b))?.get(snapshot.epoch) as Snapshot));
+      await screen.close();
       for (const tag of ["rust", "go", "plain"]) {
         type Counts = { windows: { complete: number }; languages: Record<string, { complete: number }> };
         const [x, y] = await Promise.all([b, restarted].map(async (s) => (await (await fetch(`${s.httpUrl}/api/tags/${tag}`)).json()) as Counts));

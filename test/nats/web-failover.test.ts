@@ -1,7 +1,9 @@
 /**
  * Two web nodes and a wall in a real Chromium that lists both (`?servers=`): when the node it is on
  * is killed (-9), the wall reconnects to the other one, shows the latest snapshot at once, and asks
- * that one for what the snapshot does not hold; the page's Content-Security-Policy lets it.
+ * that one for what the snapshot does not hold; the page's Content-Security-Policy lets it. The
+ * frames come from a test's stand-in for a replica, and, in the last test, from a real `serve`
+ * replica counting what is published to the stream.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Page } from "playwright-core";
@@ -16,6 +18,8 @@ import { BrowserSession, PAGE_WAIT, requireBuiltDashboard } from "../browser/bro
 import { skipWithoutChromium } from "../browser/chromium.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
 import { silentLogger } from "../support/silent-logger.ts";
+import { encodePlainLine } from "../../shared/line-protocol.ts";
+import { publisher, startReplica } from "./replica-processes.ts";
 import { fakeReplica, helloFrame, snapshotFrame, startWebNode, type FakeReplica, type WebNodeProcess } from "./web-node-process.ts";
 
 describe.runIf(natsAvailable() && !skipWithoutChromium())("a wall listing two web nodes", () => {
@@ -99,5 +103,26 @@ describe.runIf(natsAvailable() && !skipWithoutChromium())("a wall listing two we
     await shows(page, "de12");
     expect(await tagsShown(page)).toEqual(["de12"]);
     expect(asked.length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it("with a real replica behind both nodes: the wall goes on with the other node and shows the replica's next counts", async () => {
+    const stream = "WEBFAILOVERREAL";
+    await startReplica({ url: cluster.url, stream });
+    const publish = await publisher(cluster.url, stream);
+    closing.push(() => publish.close());
+    await publish.lines(Array.from({ length: 3 }, () => encodePlainLine(["before"]).trimEnd()));
+    const env = { NATS_URL: cluster.url, NATS_STREAM: stream };
+    const [first, second] = [await startWebNode(env), await startWebNode(env)];
+    const page = await session.open(`${first.httpUrl}/wall?window=complete&servers=127.0.0.1:${first.port},127.0.0.1:${second.port}`, { viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
+    await shows(page, "before");
+
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe("SIGKILL");
+    await publish.lines(Array.from({ length: 5 }, () => encodePlainLine(["after"]).trimEnd()));
+    // The five lines may fall in more than one epoch: wait for the one that holds them all.
+    await page.locator('[data-testid="ranked-bars"] > li[data-tag="after"][data-count="5"]').waitFor(PAGE_WAIT);
+    expect(await tagsShown(page)).toEqual(["after", "before"]);
+    const counts = await page.locator('[data-testid="ranked-bars"] > li').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-count")));
+    expect(counts).toEqual(["5", "3"]);
   }, 60_000);
 });
