@@ -23,16 +23,20 @@
  * window that error lapses once the forgotten pair's newest occurrence has left the window.
  *
  * Pure: no I/O, no clock; tag names are the engine's normalised names, kept under ids of its own
- * (independent of the post counts' Space-Saving ids, which can change hands).
+ * (independent of the post counts' Space-Saving ids, which can change hands), and accounts under
+ * ids too, so that a pair is found by two numbers (pair-table.ts) rather than by a string made for
+ * each tag of each post.
  */
+import { PairTable } from "./pair-table.ts";
 import { TopTracker } from "./top-tracker.ts";
 import type { CountColumn } from "./count-rows.ts";
 import type { Ranked } from "./top-n.ts";
 
 /** One (tag, account) pair. */
 interface Pair {
-  readonly key: string;
   readonly tag: number;
+  /** Own account id (see `#acctIds`). */
+  readonly acct: number;
   /** Epoch of each counted occurrence, in increasing order. */
   epochs: number[];
   /** Bit c set while the pair counts in column c. */
@@ -69,14 +73,22 @@ export interface AccountCountsState {
   readonly touched?: readonly string[];
 }
 
+/** A pair as the saved state names it: tag, newline, account (a normalised tag holds no newline). */
+const pairKey = (tag: string, acct: string): string => `${tag}\n${acct}`;
+
+function splitPairKey(key: string): { tag: string; acct: string } {
+  const at = key.indexOf("\n");
+  return { tag: key.slice(0, at), acct: key.slice(at + 1) };
+}
+
 /** Most windows (bits of a pair's mask). */
 const MAX_COLUMNS = 30;
 
 export class AccountCounts {
   readonly #columns: readonly AccountColumn[];
   readonly #capacity: number;
-  /** Pair key (tag, newline, account) -> pair. */
-  readonly #pairs = new Map<string, Pair>();
+  /** (tag id, account id) -> pair. */
+  readonly #pairs = new PairTable<Pair>();
   /**
    * The pairs in order of activity, as a linked list: a Map's own order would do, but re-inserting
    * moves a key by leaving a hole at its old place, and finding the oldest then skips every hole.
@@ -88,13 +100,18 @@ export class AccountCounts {
   #names: string[] = [];
   #pairsOf: number[] = [];
   #free: number[] = [];
+  /** Own account ids, likewise: name -> id, id -> name, pairs per id; ids of accounts with no pair are reused. */
+  readonly #acctIds = new Map<string, number>();
+  #acctNames: string[] = [];
+  #pairsOfAcct: number[] = [];
+  #freeAccts: number[] = [];
   /** counts[id * stride + column]: distinct accounts of tag `id` in each column, as of the last tick. */
   #counts: Float64Array;
   readonly #stride: number;
   readonly #trackers: TopTracker[];
   /** Pairs with an occurrence in the open interval, and pairs a retraction changed. */
   #touched: Pair[] = [];
-  #retractions: Array<{ key: string; epoch: number }> = [];
+  #retractions: Array<{ tag: string; acct: string; epoch: number }> = [];
   /** Closed intervals held by some sliding column, oldest first, and the pairs whose newest occurrence each was. */
   #epochs: number[] = [];
   #closedAt: number[] = [];
@@ -142,29 +159,39 @@ export class AccountCounts {
 
   /** Counts `acct` as an author of each of `tags` (occurrences, as counted) in the interval `epoch`. */
   add(tags: readonly string[], acct: string, epoch: number): void {
+    // Held by the pairs made below; until then, an id that may be reused by `#forgetOldest`.
+    let acctId = this.#acctIds.get(acct);
     for (const tag of tags) {
-      const key = `${tag}\n${acct}`;
-      let pair = this.#pairs.get(key);
+      let tagId = this.#ids.get(tag);
+      let pair = tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
       if (pair === undefined) {
         if (this.#pairs.size >= this.#capacity) this.#forgetOldest();
-        pair = { key, tag: this.#idOf(tag), epochs: [], mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
-        this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
-        this.#pairs.set(key, pair);
+        // Forgetting may have released either id: take them again.
+        acctId = this.#acctIdOf(acct);
+        tagId = this.#idOf(tag);
+        pair = { tag: tagId, acct: acctId, epochs: [], mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
+        this.#pairsOf[tagId] = (this.#pairsOf[tagId] ?? 0) + 1;
+        this.#pairsOfAcct[acctId] = (this.#pairsOfAcct[acctId] ?? 0) + 1;
+        this.#pairs.add(tagId, acctId, pair);
       } else {
         this.#unlink(pair);
       }
       this.#append(pair);
       // In order: a post counted in an earlier interval (its event time's) goes before later ones.
-      let at = pair.epochs.length;
-      while (at > 0 && (pair.epochs[at - 1] as number) > epoch) at--;
-      pair.epochs.splice(at, 0, epoch);
+      const epochs = pair.epochs;
+      if (epochs.length === 0 || (epochs[epochs.length - 1] as number) <= epoch) epochs.push(epoch);
+      else {
+        let at = epochs.length;
+        while (at > 0 && (epochs[at - 1] as number) > epoch) at--;
+        epochs.splice(at, 0, epoch);
+      }
       this.#touch(pair);
     }
   }
 
   /** Takes back one occurrence of each of `tags` by `acct`, counted in interval `epoch`; applied at the next tick. */
   retract(tags: readonly string[], acct: string, epoch: number): void {
-    for (const tag of tags) this.#retractions.push({ key: `${tag}\n${acct}`, epoch });
+    for (const tag of tags) this.#retractions.push({ tag, acct, epoch });
   }
 
   /**
@@ -173,8 +200,8 @@ export class AccountCounts {
    * sees every pair touched in the interval (the baseline slots count them).
    */
   tick(epoch: number, now: number, onTouched?: (tag: number, pair: { slot: number }) => void): void {
-    for (const { key, epoch: at } of this.#retractions) {
-      const pair = this.#pairs.get(key);
+    for (const { tag, acct, epoch: at } of this.#retractions) {
+      const pair = this.#pairNamed(tag, acct);
       if (pair === undefined) continue;
       const index = pair.epochs.lastIndexOf(at);
       if (index === -1) continue;
@@ -252,7 +279,7 @@ export class AccountCounts {
   exportState(): AccountCountsState {
     const ordered: Pair[] = [];
     for (let pair = this.#oldestPair; pair !== undefined; pair = pair.newer) ordered.push(pair);
-    const pairs = ordered.map((p) => [this.#names[p.tag] as string, p.key.slice(p.key.indexOf("\n") + 1), [...p.epochs], p.slot] as const);
+    const pairs = ordered.map((p) => [this.#names[p.tag] as string, this.#acctNames[p.acct] as string, [...p.epochs], p.slot] as const);
     const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
     return {
       pairs,
@@ -262,8 +289,8 @@ export class AccountCounts {
       lengths: this.#columns.map((c) => c.lengthMs),
       errors,
       forgotten: this.#forgotten,
-      retractions: this.#retractions.map(({ key, epoch }) => [key, epoch] as const),
-      touched: this.#touched.map((pair) => pair.key),
+      retractions: this.#retractions.map(({ tag, acct, epoch }) => [pairKey(tag, acct), epoch] as const),
+      touched: this.#touched.map((pair) => pairKey(this.#names[pair.tag] as string, this.#acctNames[pair.acct] as string)),
     };
   }
 
@@ -277,10 +304,10 @@ export class AccountCounts {
     this.#closedAt = [...state.closedAt];
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
     for (const [tag, acct, epochs, slot] of state.pairs) {
-      const key = `${tag}\n${acct}`;
-      const pair: Pair = { key, tag: this.#idOf(tag), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
+      const pair: Pair = { tag: this.#idOf(tag), acct: this.#acctIdOf(acct), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
       this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
-      this.#pairs.set(key, pair);
+      this.#pairsOfAcct[pair.acct] = (this.#pairsOfAcct[pair.acct] ?? 0) + 1;
+      this.#pairs.add(pair.tag, pair.acct, pair);
       this.#append(pair);
       const newest = pair.epochs.at(-1);
       if (newest !== undefined) this.#listNewest(pair, newest);
@@ -288,9 +315,10 @@ export class AccountCounts {
     }
     for (const [tag, errors, until] of state.errors) this.#errors.set(this.#idOf(tag), { errors: [...errors], until: [...until] });
     this.#forgotten = state.forgotten;
-    this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ key, epoch }));
+    this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ ...splitPairKey(key), epoch }));
     for (const key of state.touched ?? []) {
-      const pair = this.#pairs.get(key);
+      const { tag, acct } = splitPairKey(key);
+      const pair = this.#pairNamed(tag, acct);
       if (pair !== undefined) this.#touch(pair);
     }
     for (const tracker of this.#trackers) tracker.invalidate();
@@ -370,12 +398,35 @@ export class AccountCounts {
   }
 
   #remove(pair: Pair): void {
-    if (this.#pairs.get(pair.key) !== pair) return;
-    this.#pairs.delete(pair.key);
+    if (this.#pairs.get(pair.tag, pair.acct) !== pair) return;
+    this.#pairs.delete(pair.tag, pair.acct);
     this.#unlink(pair);
     const left = (this.#pairsOf[pair.tag] as number) - 1;
     this.#pairsOf[pair.tag] = left;
     if (left === 0) this.#release(pair.tag);
+    const acctLeft = (this.#pairsOfAcct[pair.acct] as number) - 1;
+    this.#pairsOfAcct[pair.acct] = acctLeft;
+    if (acctLeft === 0) {
+      this.#acctIds.delete(this.#acctNames[pair.acct] as string);
+      this.#freeAccts.push(pair.acct);
+    }
+  }
+
+  /** The pair of a tag and an account by name, when held. */
+  #pairNamed(tag: string, acct: string): Pair | undefined {
+    const tagId = this.#ids.get(tag);
+    const acctId = this.#acctIds.get(acct);
+    return tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
+  }
+
+  #acctIdOf(acct: string): number {
+    let id = this.#acctIds.get(acct);
+    if (id !== undefined) return id;
+    id = this.#freeAccts.pop() ?? this.#acctNames.length;
+    this.#acctIds.set(acct, id);
+    this.#acctNames[id] = acct;
+    this.#pairsOfAcct[id] = 0;
+    return id;
   }
 
   /** Forgets the least recently active pair to make room: its windows lose it, the tag's error grows. */
