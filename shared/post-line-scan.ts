@@ -59,6 +59,26 @@ function stringAt(text: string, start: number, end: number): string {
   return JSON.parse(text.slice(start, end)) as string;
 }
 
+const OTHER = 0;
+const TAGS = 1;
+const TS = 2;
+const ID = 3;
+const LANG = 4;
+const ACCT = 5;
+const KEYS: ReadonlyArray<readonly [number, string]> = [
+  [TAGS, "tags"],
+  [TS, "ts"],
+  [ID, "id"],
+  [LANG, "lang"],
+  [ACCT, "acct"],
+];
+
+/** Which of the five keys `text[start..end)` is, compared in place rather than cut out as a string. */
+function keyAt(text: string, start: number, end: number): number {
+  for (const [key, name] of KEYS) if (name.length === end - start && text.startsWith(name, start)) return key;
+  return OTHER;
+}
+
 /** Scans the post line `text` whose `{` is at `start`; undefined for anything but the common shape. */
 export function scanPostLine(text: string, start: number): ScannedPost | undefined {
   if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
@@ -71,21 +91,21 @@ export function scanPostLine(text: string, start: number): ScannedPost | undefin
   for (;;) {
     const keyEnd = endOfString(text, at);
     if (keyEnd === -1 || text.charCodeAt(keyEnd) !== COLON) return undefined;
-    const key = text.slice(at + 1, keyEnd - 1);
+    const key = keyAt(text, at + 1, keyEnd - 1);
     const value = keyEnd + 1;
     let end: number;
-    if (key === "tags" && tags === undefined) {
+    if (key === TAGS && tags === undefined) {
       tags = [];
       end = scanTags(text, value, tags);
-    } else if (key === "ts" && ts === undefined) {
+    } else if (key === TS && ts === undefined) {
       end = endOfInteger(text, value);
       if (end !== -1) ts = Number(text.slice(value, end));
-    } else if ((key === "id" && id === undefined) || (key === "lang" && lang === undefined) || (key === "acct" && acct === undefined)) {
+    } else if ((key === ID && id === undefined) || (key === LANG && lang === undefined) || (key === ACCT && acct === undefined)) {
       end = endOfString(text, value);
       if (end !== -1) {
         const string = stringAt(text, value, end);
-        if (key === "id") id = string;
-        else if (key === "lang") lang = string;
+        if (key === ID) id = string;
+        else if (key === LANG) lang = string;
         else acct = string;
       }
     } else {
