@@ -37,8 +37,11 @@ interface Pair {
   readonly tag: number;
   /** Own account id (see `#acctIds`). */
   readonly acct: number;
-  /** Epoch of each counted occurrence, in increasing order. */
-  epochs: number[];
+  /**
+   * Epoch of each counted occurrence, in increasing order; a single one as a number, since most
+   * pairs have one, and an array each would be as many objects again to allocate and collect.
+   */
+  epochs: number | number[];
   /** Bit c set while the pair counts in column c. */
   mask: number;
   /** True while listed in the open interval's touched pairs. */
@@ -80,6 +83,44 @@ function splitPairKey(key: string): { tag: string; acct: string } {
   const at = key.indexOf("\n");
   return { tag: key.slice(0, at), acct: key.slice(at + 1) };
 }
+
+/** No occurrence: shared, and frozen, since nothing adds to it in place (`addEpoch` replaces it). */
+const NO_EPOCHS: number[] = Object.freeze([]) as unknown as number[];
+
+/** The pair's newest occurrence's epoch, if any. */
+const newestOf = (pair: Pair): number | undefined => (typeof pair.epochs === "number" ? pair.epochs : pair.epochs.at(-1));
+
+const epochsOf = (pair: Pair): number[] => (typeof pair.epochs === "number" ? [pair.epochs] : [...pair.epochs]);
+
+/** Adds an occurrence in `epoch`, in order. */
+function addEpoch(pair: Pair, epoch: number): void {
+  const epochs = pair.epochs;
+  if (typeof epochs === "number") pair.epochs = epochs <= epoch ? [epochs, epoch] : [epoch, epochs];
+  else if (epochs.length === 0) pair.epochs = epoch;
+  else if ((epochs[epochs.length - 1] as number) <= epoch) epochs.push(epoch);
+  else {
+    // A post counted in an earlier interval (its event time's) goes before later ones.
+    let at = epochs.length;
+    while (at > 0 && (epochs[at - 1] as number) > epoch) at--;
+    epochs.splice(at, 0, epoch);
+  }
+}
+
+/** Removes one occurrence in `epoch`; false when there is none. */
+function removeEpoch(pair: Pair, epoch: number): boolean {
+  const epochs = pair.epochs;
+  if (typeof epochs === "number") {
+    if (epochs !== epoch) return false;
+    pair.epochs = NO_EPOCHS;
+    return true;
+  }
+  const index = epochs.lastIndexOf(epoch);
+  if (index === -1) return false;
+  epochs.splice(index, 1);
+  return true;
+}
+
+const hasEpochs = (pair: Pair): boolean => typeof pair.epochs === "number" || pair.epochs.length > 0;
 
 /** Most windows (bits of a pair's mask). */
 const MAX_COLUMNS = 30;
@@ -169,7 +210,7 @@ export class AccountCounts {
         // Forgetting may have released either id: take them again.
         acctId = this.#acctIdOf(acct);
         tagId = this.#idOf(tag);
-        pair = { tag: tagId, acct: acctId, epochs: [], mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
+        pair = { tag: tagId, acct: acctId, epochs: NO_EPOCHS, mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
         this.#pairsOf[tagId] = (this.#pairsOf[tagId] ?? 0) + 1;
         this.#pairsOfAcct[acctId] = (this.#pairsOfAcct[acctId] ?? 0) + 1;
         this.#pairs.add(tagId, acctId, pair);
@@ -177,14 +218,7 @@ export class AccountCounts {
         this.#unlink(pair);
       }
       this.#append(pair);
-      // In order: a post counted in an earlier interval (its event time's) goes before later ones.
-      const epochs = pair.epochs;
-      if (epochs.length === 0 || (epochs[epochs.length - 1] as number) <= epoch) epochs.push(epoch);
-      else {
-        let at = epochs.length;
-        while (at > 0 && (epochs[at - 1] as number) > epoch) at--;
-        epochs.splice(at, 0, epoch);
-      }
+      addEpoch(pair, epoch);
       this.#touch(pair);
     }
   }
@@ -203,10 +237,7 @@ export class AccountCounts {
     for (const { tag, acct, epoch: at } of this.#retractions) {
       const pair = this.#pairNamed(tag, acct);
       if (pair === undefined) continue;
-      const index = pair.epochs.lastIndexOf(at);
-      if (index === -1) continue;
-      pair.epochs.splice(index, 1);
-      this.#touch(pair);
+      if (removeEpoch(pair, at)) this.#touch(pair);
     }
     this.#retractions = [];
     this.#epochs.push(epoch);
@@ -223,7 +254,7 @@ export class AccountCounts {
     this.#touched = [];
     for (const pair of touched) {
       pair.touched = false;
-      const newest = pair.epochs.at(-1);
+      const newest = newestOf(pair);
       if (newest !== undefined) this.#listNewest(pair, newest);
       this.#settle(pair);
       if (onTouched !== undefined && newest === epoch) onTouched(pair.tag, pair);
@@ -279,7 +310,7 @@ export class AccountCounts {
   exportState(): AccountCountsState {
     const ordered: Pair[] = [];
     for (let pair = this.#oldestPair; pair !== undefined; pair = pair.newer) ordered.push(pair);
-    const pairs = ordered.map((p) => [this.#names[p.tag] as string, this.#acctNames[p.acct] as string, [...p.epochs], p.slot] as const);
+    const pairs = ordered.map((p) => [this.#names[p.tag] as string, this.#acctNames[p.acct] as string, epochsOf(p), p.slot] as const);
     const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
     return {
       pairs,
@@ -304,12 +335,12 @@ export class AccountCounts {
     this.#closedAt = [...state.closedAt];
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
     for (const [tag, acct, epochs, slot] of state.pairs) {
-      const pair: Pair = { tag: this.#idOf(tag), acct: this.#acctIdOf(acct), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
+      const pair: Pair = { tag: this.#idOf(tag), acct: this.#acctIdOf(acct), epochs: epochs.length === 1 ? (epochs[0] as number) : [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
       this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
       this.#pairsOfAcct[pair.acct] = (this.#pairsOfAcct[pair.acct] ?? 0) + 1;
       this.#pairs.add(pair.tag, pair.acct, pair);
       this.#append(pair);
-      const newest = pair.epochs.at(-1);
+      const newest = newestOf(pair);
       if (newest !== undefined) this.#listNewest(pair, newest);
       this.#settle(pair);
     }
@@ -352,7 +383,7 @@ export class AccountCounts {
 
   /** Brings the pair's membership in every column in line with its occurrences. */
   #settle(pair: Pair): void {
-    const newest = pair.epochs.at(-1) ?? Number.NEGATIVE_INFINITY;
+    const newest = newestOf(pair) ?? Number.NEGATIVE_INFINITY;
     for (let c = 0; c < this.#stride; c++) {
       const want = newest >= (this.#oldest[c] as number) && newest !== Number.NEGATIVE_INFINITY;
       const has = (pair.mask & (1 << c)) !== 0;
@@ -360,7 +391,7 @@ export class AccountCounts {
       pair.mask ^= 1 << c;
       this.#addCount(pair.tag, c, want ? 1 : -1);
     }
-    if (pair.epochs.length === 0 && !pair.touched) this.#remove(pair);
+    if (!hasEpochs(pair) && !pair.touched) this.#remove(pair);
   }
 
   #addCount(id: number, c: number, delta: number): void {
@@ -434,7 +465,7 @@ export class AccountCounts {
     const oldest = this.#oldestPair;
     // Every held pair is active in the open interval: grow past the capacity until the tick.
     if (oldest === undefined || oldest.touched) return;
-    const newest = oldest.epochs.at(-1) ?? Number.NEGATIVE_INFINITY;
+    const newest = newestOf(oldest) ?? Number.NEGATIVE_INFINITY;
     if (oldest.mask !== 0) {
       const entry = this.#errors.get(oldest.tag) ?? { errors: new Array<number>(this.#stride).fill(0), until: new Array<number>(this.#stride).fill(Number.NEGATIVE_INFINITY) };
       for (let c = 0; c < this.#stride; c++) {
@@ -446,7 +477,7 @@ export class AccountCounts {
       this.#errors.set(oldest.tag, entry);
     }
     oldest.mask = 0;
-    oldest.epochs = [];
+    oldest.epochs = NO_EPOCHS;
     this.#forgotten++;
     this.#remove(oldest);
   }
@@ -499,7 +530,7 @@ export class AccountCounts {
       // Without a complete column a pair out of every window is of no further use: only a
       // retraction could touch it, and it would change nothing.
       const complete = this.#columns.some((column) => !Number.isFinite(column.lengthMs));
-      if (!complete) for (const pair of pairs) if (pair.mask === 0 && !pair.touched && (pair.epochs.at(-1) ?? -1) <= e) this.#remove(pair);
+      if (!complete) for (const pair of pairs) if (pair.mask === 0 && !pair.touched && (newestOf(pair) ?? -1) <= e) this.#remove(pair);
       drop++;
     }
     if (drop > 0) {
