@@ -35,7 +35,7 @@ import type { Ranked } from "./top-n.ts";
 /** One (tag, account) pair. */
 interface Pair {
   readonly tag: number;
-  /** Own account id (see `#acctIds`). */
+  /** Own account id (see `NameIds`). */
   readonly acct: number;
   /**
    * Epoch of each counted occurrence, in increasing order; a single one as a number, since most
@@ -122,6 +122,30 @@ function removeEpoch(pair: Pair, epoch: number): boolean {
 
 const hasEpochs = (pair: Pair): boolean => typeof pair.epochs === "number" || pair.epochs.length > 0;
 
+/** Own ids for names (tags, accounts): name -> id, id -> name, pairs per id; ids of names with no pair are reused. */
+class NameIds {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  readonly pairs: number[] = [];
+  readonly free: number[] = [];
+
+  idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id !== undefined) return id;
+    id = this.free.pop() ?? this.names.length;
+    this.ids.set(name, id);
+    this.names[id] = name;
+    this.pairs[id] = 0;
+    return id;
+  }
+
+  /** The id names nothing any more and may be given to another name. */
+  release(id: number): void {
+    this.ids.delete(this.names[id] as string);
+    this.free.push(id);
+  }
+}
+
 /** Most windows (bits of a pair's mask). */
 const MAX_COLUMNS = 30;
 
@@ -136,16 +160,9 @@ export class AccountCounts {
    */
   #oldestPair: Pair | undefined;
   #newestPair: Pair | undefined;
-  /** Own tag ids: name -> id, id -> name, pairs per id; ids of tags with no pair are reused. */
-  readonly #ids = new Map<string, number>();
-  #names: string[] = [];
-  #pairsOf: number[] = [];
-  #free: number[] = [];
-  /** Own account ids, likewise: name -> id, id -> name, pairs per id; ids of accounts with no pair are reused. */
-  readonly #acctIds = new Map<string, number>();
-  #acctNames: string[] = [];
-  #pairsOfAcct: number[] = [];
-  #freeAccts: number[] = [];
+  /** Own tag ids, and own account ids (see `NameIds`). */
+  readonly #tags = new NameIds();
+  readonly #accts = new NameIds();
   /** counts[id * stride + column]: distinct accounts of tag `id` in each column, as of the last tick. */
   #counts: Float64Array;
   readonly #stride: number;
@@ -201,18 +218,18 @@ export class AccountCounts {
   /** Counts `acct` as an author of each of `tags` (occurrences, as counted) in the interval `epoch`. */
   add(tags: readonly string[], acct: string, epoch: number): void {
     // Held by the pairs made below; until then, an id that may be reused by `#forgetOldest`.
-    let acctId = this.#acctIds.get(acct);
+    let acctId = this.#accts.ids.get(acct);
     for (const tag of tags) {
-      let tagId = this.#ids.get(tag);
+      let tagId = this.#tags.ids.get(tag);
       let pair = tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
       if (pair === undefined) {
         if (this.#pairs.size >= this.#capacity) this.#forgetOldest();
         // Forgetting may have released either id: take them again.
-        acctId = this.#acctIdOf(acct);
-        tagId = this.#idOf(tag);
+        acctId = this.#accts.idOf(acct);
+        tagId = this.#tags.idOf(tag);
         pair = { tag: tagId, acct: acctId, epochs: NO_EPOCHS, mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
-        this.#pairsOf[tagId] = (this.#pairsOf[tagId] ?? 0) + 1;
-        this.#pairsOfAcct[acctId] = (this.#pairsOfAcct[acctId] ?? 0) + 1;
+        this.#tags.pairs[tagId] = (this.#tags.pairs[tagId] ?? 0) + 1;
+        this.#accts.pairs[acctId] = (this.#accts.pairs[acctId] ?? 0) + 1;
         this.#pairs.add(tagId, acctId, pair);
       } else {
         this.#unlink(pair);
@@ -263,7 +280,7 @@ export class AccountCounts {
     this.#dropUnheld();
     this.#trackers.forEach((tracker, c) => {
       const risers = this.#risers[c] as Set<number>;
-      tracker.update(this.view(c), [...risers], this.#names.length, this.#byName);
+      tracker.update(this.view(c), [...risers], this.#tags.names.length, this.#byName);
       risers.clear();
     });
   }
@@ -275,13 +292,13 @@ export class AccountCounts {
 
   /** The tag's distinct accounts in column `c` as of the last tick. */
   countOf(tag: string, c: number): number {
-    const id = this.#ids.get(tag);
+    const id = this.#tags.ids.get(tag);
     return id === undefined ? 0 : ((this.#counts[id * this.#stride + c] as number) ?? 0);
   }
 
   /** How far the tag's account count in column `c` may be below the truth (0 while exact). */
   errorOf(tag: string, c: number): number {
-    const id = this.#ids.get(tag);
+    const id = this.#tags.ids.get(tag);
     const entry = id === undefined ? undefined : this.#errors.get(id);
     if (entry === undefined) return 0;
     return (entry.until[c] as number) >= (this.#oldest[c] as number) ? (entry.errors[c] as number) : 0;
@@ -290,28 +307,28 @@ export class AccountCounts {
   /** The best `n` tags of column `c` by distinct accounts, best first (ties by name). */
   top(c: number, n: number): Array<{ tag: string; accounts: number }> {
     const tracker = this.#trackers[c] as TopTracker;
-    return tracker.topOrScan(this.view(c), n, this.#names.length, this.#byName).map((r: Ranked) => ({ tag: this.#names[r.id] as string, accounts: r.count }));
+    return tracker.topOrScan(this.view(c), n, this.#tags.names.length, this.#byName).map((r: Ranked) => ({ tag: this.#tags.names[r.id] as string, accounts: r.count }));
   }
 
   /** Tag name of an own id (for trend-scores.ts). */
   nameOf(id: number): string {
-    return this.#names[id] as string;
+    return this.#tags.names[id] as string;
   }
 
   idOf(tag: string): number | undefined {
-    return this.#ids.get(tag);
+    return this.#tags.ids.get(tag);
   }
 
   /** True while `id` names a tag (it is reused once its last pair is gone). */
   holdsId(id: number): boolean {
-    return (this.#pairsOf[id] ?? 0) > 0;
+    return (this.#tags.pairs[id] ?? 0) > 0;
   }
 
   exportState(): AccountCountsState {
     const ordered: Pair[] = [];
     for (let pair = this.#oldestPair; pair !== undefined; pair = pair.newer) ordered.push(pair);
-    const pairs = ordered.map((p) => [this.#names[p.tag] as string, this.#acctNames[p.acct] as string, epochsOf(p), p.slot] as const);
-    const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
+    const pairs = ordered.map((p) => [this.#tags.names[p.tag] as string, this.#accts.names[p.acct] as string, epochsOf(p), p.slot] as const);
+    const errors = [...this.#errors].map(([id, e]) => [this.#tags.names[id] as string, [...e.errors], [...e.until]] as const);
     return {
       pairs,
       epochs: [...this.#epochs],
@@ -321,7 +338,7 @@ export class AccountCounts {
       errors,
       forgotten: this.#forgotten,
       retractions: this.#retractions.map(({ tag, acct, epoch }) => [pairKey(tag, acct), epoch] as const),
-      touched: this.#touched.map((pair) => pairKey(this.#names[pair.tag] as string, this.#acctNames[pair.acct] as string)),
+      touched: this.#touched.map((pair) => pairKey(this.#tags.names[pair.tag] as string, this.#accts.names[pair.acct] as string)),
     };
   }
 
@@ -335,16 +352,16 @@ export class AccountCounts {
     this.#closedAt = [...state.closedAt];
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
     for (const [tag, acct, epochs, slot] of state.pairs) {
-      const pair: Pair = { tag: this.#idOf(tag), acct: this.#acctIdOf(acct), epochs: epochs.length === 1 ? (epochs[0] as number) : [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
-      this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
-      this.#pairsOfAcct[pair.acct] = (this.#pairsOfAcct[pair.acct] ?? 0) + 1;
+      const pair: Pair = { tag: this.#tags.idOf(tag), acct: this.#accts.idOf(acct), epochs: epochs.length === 1 ? (epochs[0] as number) : [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
+      this.#tags.pairs[pair.tag] = (this.#tags.pairs[pair.tag] ?? 0) + 1;
+      this.#accts.pairs[pair.acct] = (this.#accts.pairs[pair.acct] ?? 0) + 1;
       this.#pairs.add(pair.tag, pair.acct, pair);
       this.#append(pair);
       const newest = newestOf(pair);
       if (newest !== undefined) this.#listNewest(pair, newest);
       this.#settle(pair);
     }
-    for (const [tag, errors, until] of state.errors) this.#errors.set(this.#idOf(tag), { errors: [...errors], until: [...until] });
+    for (const [tag, errors, until] of state.errors) this.#errors.set(this.#tags.idOf(tag), { errors: [...errors], until: [...until] });
     this.#forgotten = state.forgotten;
     this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ ...splitPairKey(key), epoch }));
     for (const key of state.touched ?? []) {
@@ -354,14 +371,14 @@ export class AccountCounts {
     }
     for (const tracker of this.#trackers) tracker.invalidate();
     this.#trackers.forEach((tracker, c) => {
-      tracker.update(this.view(c), [], this.#names.length, this.#byName);
+      tracker.update(this.view(c), [], this.#tags.names.length, this.#byName);
       this.#risers[c]?.clear();
     });
   }
 
   readonly #byName = (a: number, b: number): number => {
-    const x = this.#names[a] as string;
-    const y = this.#names[b] as string;
+    const x = this.#tags.names[a] as string;
+    const y = this.#tags.names[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   };
 
@@ -432,33 +449,21 @@ export class AccountCounts {
     if (this.#pairs.get(pair.tag, pair.acct) !== pair) return;
     this.#pairs.delete(pair.tag, pair.acct);
     this.#unlink(pair);
-    const left = (this.#pairsOf[pair.tag] as number) - 1;
-    this.#pairsOf[pair.tag] = left;
+    const left = (this.#tags.pairs[pair.tag] as number) - 1;
+    this.#tags.pairs[pair.tag] = left;
     if (left === 0) this.#release(pair.tag);
-    const acctLeft = (this.#pairsOfAcct[pair.acct] as number) - 1;
-    this.#pairsOfAcct[pair.acct] = acctLeft;
-    if (acctLeft === 0) {
-      this.#acctIds.delete(this.#acctNames[pair.acct] as string);
-      this.#freeAccts.push(pair.acct);
-    }
+    const acctLeft = (this.#accts.pairs[pair.acct] as number) - 1;
+    this.#accts.pairs[pair.acct] = acctLeft;
+    if (acctLeft === 0) this.#accts.release(pair.acct);
   }
 
   /** The pair of a tag and an account by name, when held. */
   #pairNamed(tag: string, acct: string): Pair | undefined {
-    const tagId = this.#ids.get(tag);
-    const acctId = this.#acctIds.get(acct);
+    const tagId = this.#tags.ids.get(tag);
+    const acctId = this.#accts.ids.get(acct);
     return tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
   }
 
-  #acctIdOf(acct: string): number {
-    let id = this.#acctIds.get(acct);
-    if (id !== undefined) return id;
-    id = this.#freeAccts.pop() ?? this.#acctNames.length;
-    this.#acctIds.set(acct, id);
-    this.#acctNames[id] = acct;
-    this.#pairsOfAcct[id] = 0;
-    return id;
-  }
 
   /** Forgets the least recently active pair to make room: its windows lose it, the tag's error grows. */
   #forgetOldest(): void {
@@ -482,15 +487,6 @@ export class AccountCounts {
     this.#remove(oldest);
   }
 
-  #idOf(tag: string): number {
-    let id = this.#ids.get(tag);
-    if (id !== undefined) return id;
-    id = this.#free.pop() ?? this.#names.length;
-    this.#ids.set(tag, id);
-    this.#names[id] = tag;
-    this.#pairsOf[id] = 0;
-    return id;
-  }
 
   /** A tag with no pair left: its id may name another tag, unless an error still lasts for it. */
   #release(id: number): void {
@@ -499,8 +495,7 @@ export class AccountCounts {
     this.#errors.delete(id);
     for (let c = 0; c < this.#stride; c++) this.#counts[id * this.#stride + c] = 0;
     for (const tracker of this.#trackers) tracker.forget(id);
-    this.#ids.delete(this.#names[id] as string);
-    this.#free.push(id);
+    this.#tags.release(id);
   }
 
   /** The first held epoch closed after `horizon` (Infinity if none). */
