@@ -36,6 +36,7 @@
  * that the ingestor can say why in its log.
  */
 import { normaliseHashtag } from "./hashtag.ts";
+import { scanPostLine } from "./post-line-scan.ts";
 import { ingestReportSchema, type IngestReport, type Source } from "./messages.ts";
 
 /** Metadata a JSON line may carry about the post it stands for. */
@@ -114,7 +115,7 @@ export function parseLine(line: string): ParsedLine {
   let start = 0;
   while (start < text.length && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
   if (start === text.length) return BLANK;
-  return text.charCodeAt(start) === 0x7b /* { */ ? parseJsonLine(text) : parsePlainLine(text);
+  return text.charCodeAt(start) === 0x7b /* { */ ? parseJsonLine(text, start) : parsePlainLine(text);
 }
 
 function parsePlainLine(text: string): ParsedLine {
@@ -151,7 +152,10 @@ function isTooLong(tag: string): boolean {
 }
 
 // Hand-written checks rather than a schema library: this runs once per line on the hot path.
-function parseJsonLine(text: string): ParsedLine {
+function parseJsonLine(text: string, start: number): ParsedLine {
+  // The common post shape is scanned directly; everything else goes through JSON.parse.
+  const scanned = scanPostLine(text, start);
+  if (scanned !== undefined) return parsePost(scanned.tags, scanned);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -161,28 +165,41 @@ function parseJsonLine(text: string): ParsedLine {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return INVALID_SHAPE;
   const record = value as Record<string, unknown>;
   if (record.op !== undefined) return parseOpLine(record);
-  if (!Array.isArray(record.tags)) return INVALID_SHAPE;
-  const meta = parseMeta(record);
+  const { tags } = record;
+  if (!Array.isArray(tags)) return INVALID_SHAPE;
+  return parsePost(tags, record);
+}
+
+/** The metadata keys of a post line, as JSON.parse (or the scanner) gave them. */
+interface MetaFields {
+  readonly ts?: unknown;
+  readonly id?: unknown;
+  readonly lang?: unknown;
+  readonly acct?: unknown;
+}
+
+function parsePost(rawTags: readonly unknown[], fields: MetaFields): ParsedLine {
+  const meta = parseMeta(fields);
   if (meta === undefined) return INVALID_SHAPE;
-  const tags = normaliseTags(record.tags);
+  const tags = normaliseTags(rawTags);
   // A JSON line stands for a post: a post without (valid) tags still counts as a post.
-  return tags === undefined ? TOO_MANY_TAGS : { kind: "tags", ...tags, meta };
+  return tags === undefined ? TOO_MANY_TAGS : { kind: "tags", tags: tags.tags, invalidTags: tags.invalidTags, longTags: tags.longTags, meta };
 }
 
 const isId = (id: unknown): id is string => typeof id === "string" && id !== "" && id.length <= MAX_ID_LENGTH;
 
-function parseMeta(record: Record<string, unknown>): PostMeta | undefined {
-  const { ts, id, lang, acct } = record;
+function parseMeta({ ts, id, lang, acct }: MetaFields): PostMeta | undefined {
   if (ts !== undefined && (typeof ts !== "number" || !Number.isFinite(ts))) return undefined;
   if (id !== undefined && (typeof id !== "string" || id.length > MAX_ID_LENGTH)) return undefined;
   if (lang !== undefined && lang !== null && typeof lang !== "string") return undefined;
   if (acct !== undefined && typeof acct !== "string") return undefined;
-  return {
-    ...(ts !== undefined && { ts }),
-    ...(id !== undefined && { id }),
-    ...(typeof lang === "string" && { lang }),
-    ...(acct !== undefined && { acct }),
-  };
+  // Assigned rather than spread: one object a post, built without copies.
+  const meta: { ts?: number; id?: string; lang?: string; acct?: string } = {};
+  if (ts !== undefined) meta.ts = ts;
+  if (id !== undefined) meta.id = id;
+  if (typeof lang === "string") meta.lang = lang;
+  if (acct !== undefined) meta.acct = acct;
+  return meta;
 }
 
 function parseOpLine(record: Record<string, unknown>): ParsedLine {

@@ -23,18 +23,25 @@
  * window that error lapses once the forgotten pair's newest occurrence has left the window.
  *
  * Pure: no I/O, no clock; tag names are the engine's normalised names, kept under ids of its own
- * (independent of the post counts' Space-Saving ids, which can change hands).
+ * (independent of the post counts' Space-Saving ids, which can change hands), and accounts under
+ * ids too, so that a pair is found by two numbers (pair-table.ts) rather than by a string made for
+ * each tag of each post.
  */
+import { PairTable } from "./pair-table.ts";
 import { TopTracker } from "./top-tracker.ts";
 import type { CountColumn } from "./count-rows.ts";
 import type { Ranked } from "./top-n.ts";
 
 /** One (tag, account) pair. */
 interface Pair {
-  readonly key: string;
   readonly tag: number;
-  /** Epoch of each counted occurrence, in increasing order. */
-  epochs: number[];
+  /** Own account id (see `NameIds`). */
+  readonly acct: number;
+  /**
+   * Epoch of each counted occurrence, in increasing order; a single one as a number, since most
+   * pairs have one, and an array each would be as many objects again to allocate and collect.
+   */
+  epochs: number | number[];
   /** Bit c set while the pair counts in column c. */
   mask: number;
   /** True while listed in the open interval's touched pairs. */
@@ -75,6 +82,76 @@ export interface AccountCountsState {
   readonly touched?: readonly string[];
 }
 
+/** A pair as the saved state names it: tag, newline, account (a normalised tag holds no newline). */
+const pairKey = (tag: string, acct: string): string => `${tag}\n${acct}`;
+
+function splitPairKey(key: string): { tag: string; acct: string } {
+  const at = key.indexOf("\n");
+  return { tag: key.slice(0, at), acct: key.slice(at + 1) };
+}
+
+/** No occurrence: shared, and frozen, since nothing adds to it in place (`addEpoch` replaces it). */
+const NO_EPOCHS: number[] = Object.freeze([]) as unknown as number[];
+
+/** The pair's newest occurrence's epoch, if any. */
+const newestOf = (pair: Pair): number | undefined => (typeof pair.epochs === "number" ? pair.epochs : pair.epochs.at(-1));
+
+const epochsOf = (pair: Pair): number[] => (typeof pair.epochs === "number" ? [pair.epochs] : [...pair.epochs]);
+
+/** Adds an occurrence in `epoch`, in order. */
+function addEpoch(pair: Pair, epoch: number): void {
+  const epochs = pair.epochs;
+  if (typeof epochs === "number") pair.epochs = epochs <= epoch ? [epochs, epoch] : [epoch, epochs];
+  else if (epochs.length === 0) pair.epochs = epoch;
+  else if ((epochs[epochs.length - 1] as number) <= epoch) epochs.push(epoch);
+  else {
+    // A post counted in an earlier interval (its event time's) goes before later ones.
+    let at = epochs.length;
+    while (at > 0 && (epochs[at - 1] as number) > epoch) at--;
+    epochs.splice(at, 0, epoch);
+  }
+}
+
+/** Removes one occurrence in `epoch`; false when there is none. */
+function removeEpoch(pair: Pair, epoch: number): boolean {
+  const epochs = pair.epochs;
+  if (typeof epochs === "number") {
+    if (epochs !== epoch) return false;
+    pair.epochs = NO_EPOCHS;
+    return true;
+  }
+  const index = epochs.lastIndexOf(epoch);
+  if (index === -1) return false;
+  epochs.splice(index, 1);
+  return true;
+}
+
+const hasEpochs = (pair: Pair): boolean => typeof pair.epochs === "number" || pair.epochs.length > 0;
+
+/** Own ids for names (tags, accounts): name -> id, id -> name, pairs per id; ids of names with no pair are reused. */
+class NameIds {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  readonly pairs: number[] = [];
+  readonly free: number[] = [];
+
+  idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id !== undefined) return id;
+    id = this.free.pop() ?? this.names.length;
+    this.ids.set(name, id);
+    this.names[id] = name;
+    this.pairs[id] = 0;
+    return id;
+  }
+
+  /** The id names nothing any more and may be given to another name. */
+  release(id: number): void {
+    this.ids.delete(this.names[id] as string);
+    this.free.push(id);
+  }
+}
+
 /** Most windows (bits of a pair's mask). */
 const MAX_COLUMNS = 30;
 
@@ -83,26 +160,24 @@ export class AccountCounts {
   /** True when some column is sliding: only those ever let an interval go. */
   readonly #anySliding: boolean;
   readonly #capacity: number;
-  /** Pair key (tag, newline, account) -> pair. */
-  readonly #pairs = new Map<string, Pair>();
+  /** (tag id, account id) -> pair. */
+  readonly #pairs = new PairTable<Pair>();
   /**
    * The pairs in order of activity, as a linked list: a Map's own order would do, but re-inserting
    * moves a key by leaving a hole at its old place, and finding the oldest then skips every hole.
    */
   #oldestPair: Pair | undefined;
   #newestPair: Pair | undefined;
-  /** Own tag ids: name -> id, id -> name, pairs per id; ids of tags with no pair are reused. */
-  readonly #ids = new Map<string, number>();
-  #names: string[] = [];
-  #pairsOf: number[] = [];
-  #free: number[] = [];
+  /** Own tag ids, and own account ids (see `NameIds`). */
+  readonly #tags = new NameIds();
+  readonly #accts = new NameIds();
   /** counts[id * stride + column]: distinct accounts of tag `id` in each column, as of the last tick. */
   #counts: Float64Array;
   readonly #stride: number;
   readonly #trackers: TopTracker[];
   /** Pairs with an occurrence in the open interval, and pairs a retraction changed. */
   #touched: Pair[] = [];
-  #retractions: Array<{ key: string; epoch: number }> = [];
+  #retractions: Array<{ tag: string; acct: string; epoch: number }> = [];
   /** Closed intervals held by some sliding column, oldest first, and the pairs whose newest occurrence each was. */
   #epochs: number[] = [];
   #closedAt: number[] = [];
@@ -151,29 +226,32 @@ export class AccountCounts {
 
   /** Counts `acct` as an author of each of `tags` (occurrences, as counted) in the interval `epoch`. */
   add(tags: readonly string[], acct: string, epoch: number): void {
+    // Held by the pairs made below; until then, an id that may be reused by `#forgetOldest`.
+    let acctId = this.#accts.ids.get(acct);
     for (const tag of tags) {
-      const key = `${tag}\n${acct}`;
-      let pair = this.#pairs.get(key);
+      let tagId = this.#tags.ids.get(tag);
+      let pair = tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
       if (pair === undefined) {
         if (this.#pairs.size >= this.#capacity) this.#forgetOldest();
-        pair = { key, tag: this.#idOf(tag), epochs: [], mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
-        this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
-        this.#pairs.set(key, pair);
+        // Forgetting may have released either id: take them again.
+        acctId = this.#accts.idOf(acct);
+        tagId = this.#tags.idOf(tag);
+        pair = { tag: tagId, acct: acctId, epochs: NO_EPOCHS, mask: 0, touched: false, slot: -1, older: undefined, newer: undefined };
+        this.#tags.pairs[tagId] = (this.#tags.pairs[tagId] ?? 0) + 1;
+        this.#accts.pairs[acctId] = (this.#accts.pairs[acctId] ?? 0) + 1;
+        this.#pairs.add(tagId, acctId, pair);
       } else {
         this.#unlink(pair);
       }
       this.#append(pair);
-      // In order: a post counted in an earlier interval (its event time's) goes before later ones.
-      let at = pair.epochs.length;
-      while (at > 0 && (pair.epochs[at - 1] as number) > epoch) at--;
-      pair.epochs.splice(at, 0, epoch);
+      addEpoch(pair, epoch);
       this.#touch(pair);
     }
   }
 
   /** Takes back one occurrence of each of `tags` by `acct`, counted in interval `epoch`; applied at the next tick. */
   retract(tags: readonly string[], acct: string, epoch: number): void {
-    for (const tag of tags) this.#retractions.push({ key: `${tag}\n${acct}`, epoch });
+    for (const tag of tags) this.#retractions.push({ tag, acct, epoch });
   }
 
   /**
@@ -182,13 +260,10 @@ export class AccountCounts {
    * sees every pair touched in the interval (the baseline slots count them).
    */
   tick(epoch: number, now: number, onTouched?: (tag: number, pair: { slot: number }) => void): void {
-    for (const { key, epoch: at } of this.#retractions) {
-      const pair = this.#pairs.get(key);
+    for (const { tag, acct, epoch: at } of this.#retractions) {
+      const pair = this.#pairNamed(tag, acct);
       if (pair === undefined) continue;
-      const index = pair.epochs.lastIndexOf(at);
-      if (index === -1) continue;
-      pair.epochs.splice(index, 1);
-      this.#touch(pair);
+      if (removeEpoch(pair, at)) this.#touch(pair);
     }
     this.#retractions = [];
     this.#epochs.push(epoch);
@@ -205,7 +280,7 @@ export class AccountCounts {
     this.#touched = [];
     for (const pair of touched) {
       pair.touched = false;
-      const newest = pair.epochs.at(-1);
+      const newest = newestOf(pair);
       if (newest !== undefined) this.#listNewest(pair, newest);
       this.#settle(pair);
       if (onTouched !== undefined && newest === epoch) onTouched(pair.tag, pair);
@@ -214,7 +289,7 @@ export class AccountCounts {
     this.#dropUnheld();
     this.#trackers.forEach((tracker, c) => {
       const risers = this.#risers[c] as Set<number>;
-      tracker.update(this.view(c), [...risers], this.#names.length, this.#byName);
+      tracker.update(this.view(c), [...risers], this.#tags.names.length, this.#byName);
       risers.clear();
     });
   }
@@ -226,13 +301,13 @@ export class AccountCounts {
 
   /** The tag's distinct accounts in column `c` as of the last tick. */
   countOf(tag: string, c: number): number {
-    const id = this.#ids.get(tag);
+    const id = this.#tags.ids.get(tag);
     return id === undefined ? 0 : ((this.#counts[id * this.#stride + c] as number) ?? 0);
   }
 
   /** How far the tag's account count in column `c` may be below the truth (0 while exact). */
   errorOf(tag: string, c: number): number {
-    const id = this.#ids.get(tag);
+    const id = this.#tags.ids.get(tag);
     const entry = id === undefined ? undefined : this.#errors.get(id);
     if (entry === undefined) return 0;
     return (entry.until[c] as number) >= (this.#oldest[c] as number) ? (entry.errors[c] as number) : 0;
@@ -241,28 +316,28 @@ export class AccountCounts {
   /** The best `n` tags of column `c` by distinct accounts, best first (ties by name). */
   top(c: number, n: number): Array<{ tag: string; accounts: number }> {
     const tracker = this.#trackers[c] as TopTracker;
-    return tracker.topOrScan(this.view(c), n, this.#names.length, this.#byName).map((r: Ranked) => ({ tag: this.#names[r.id] as string, accounts: r.count }));
+    return tracker.topOrScan(this.view(c), n, this.#tags.names.length, this.#byName).map((r: Ranked) => ({ tag: this.#tags.names[r.id] as string, accounts: r.count }));
   }
 
   /** Tag name of an own id (for trend-scores.ts). */
   nameOf(id: number): string {
-    return this.#names[id] as string;
+    return this.#tags.names[id] as string;
   }
 
   idOf(tag: string): number | undefined {
-    return this.#ids.get(tag);
+    return this.#tags.ids.get(tag);
   }
 
   /** True while `id` names a tag (it is reused once its last pair is gone). */
   holdsId(id: number): boolean {
-    return (this.#pairsOf[id] ?? 0) > 0;
+    return (this.#tags.pairs[id] ?? 0) > 0;
   }
 
   exportState(): AccountCountsState {
     const ordered: Pair[] = [];
     for (let pair = this.#oldestPair; pair !== undefined; pair = pair.newer) ordered.push(pair);
-    const pairs = ordered.map((p) => [this.#names[p.tag] as string, p.key.slice(p.key.indexOf("\n") + 1), [...p.epochs], p.slot] as const);
-    const errors = [...this.#errors].map(([id, e]) => [this.#names[id] as string, [...e.errors], [...e.until]] as const);
+    const pairs = ordered.map((p) => [this.#tags.names[p.tag] as string, this.#accts.names[p.acct] as string, epochsOf(p), p.slot] as const);
+    const errors = [...this.#errors].map(([id, e]) => [this.#tags.names[id] as string, [...e.errors], [...e.until]] as const);
     return {
       pairs,
       epochs: [...this.#epochs],
@@ -272,8 +347,8 @@ export class AccountCounts {
       errors,
       forgotten: this.#forgotten,
       masks: ordered.map((p) => p.mask),
-      retractions: this.#retractions.map(({ key, epoch }) => [key, epoch] as const),
-      touched: this.#touched.map((pair) => pair.key),
+      retractions: this.#retractions.map(({ tag, acct, epoch }) => [pairKey(tag, acct), epoch] as const),
+      touched: this.#touched.map((pair) => pairKey(this.#tags.names[pair.tag] as string, this.#accts.names[pair.acct] as string)),
     };
   }
 
@@ -288,12 +363,12 @@ export class AccountCounts {
     state.oldest.forEach((o, c) => (this.#oldest[c] = o));
     const masks = state.masks?.length === state.pairs.length ? state.masks : undefined;
     state.pairs.forEach(([tag, acct, epochs, slot], index) => {
-      const key = `${tag}\n${acct}`;
-      const pair: Pair = { key, tag: this.#idOf(tag), epochs: [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
-      this.#pairsOf[pair.tag] = (this.#pairsOf[pair.tag] ?? 0) + 1;
-      this.#pairs.set(key, pair);
+      const pair: Pair = { tag: this.#tags.idOf(tag), acct: this.#accts.idOf(acct), epochs: epochs.length === 1 ? (epochs[0] as number) : [...epochs], mask: 0, touched: false, slot, older: undefined, newer: undefined };
+      this.#tags.pairs[pair.tag] = (this.#tags.pairs[pair.tag] ?? 0) + 1;
+      this.#accts.pairs[pair.acct] = (this.#accts.pairs[pair.acct] ?? 0) + 1;
+      this.#pairs.add(pair.tag, pair.acct, pair);
       this.#append(pair);
-      const newest = pair.epochs.at(-1);
+      const newest = newestOf(pair);
       if (newest !== undefined) this.#listNewest(pair, newest);
       const mask = masks?.[index];
       if (mask === undefined) this.#settle(pair);
@@ -303,23 +378,24 @@ export class AccountCounts {
         for (let c = 0; c < this.#stride; c++) if ((mask & (1 << c)) !== 0) this.#addCount(pair.tag, c, 1);
       }
     });
-    for (const [tag, errors, until] of state.errors) this.#errors.set(this.#idOf(tag), { errors: [...errors], until: [...until] });
+    for (const [tag, errors, until] of state.errors) this.#errors.set(this.#tags.idOf(tag), { errors: [...errors], until: [...until] });
     this.#forgotten = state.forgotten;
-    this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ key, epoch }));
+    this.#retractions = (state.retractions ?? []).map(([key, epoch]) => ({ ...splitPairKey(key), epoch }));
     for (const key of state.touched ?? []) {
-      const pair = this.#pairs.get(key);
+      const { tag, acct } = splitPairKey(key);
+      const pair = this.#pairNamed(tag, acct);
       if (pair !== undefined) this.#touch(pair);
     }
     for (const tracker of this.#trackers) tracker.invalidate();
     this.#trackers.forEach((tracker, c) => {
-      tracker.update(this.view(c), [], this.#names.length, this.#byName);
+      tracker.update(this.view(c), [], this.#tags.names.length, this.#byName);
       this.#risers[c]?.clear();
     });
   }
 
   readonly #byName = (a: number, b: number): number => {
-    const x = this.#names[a] as string;
-    const y = this.#names[b] as string;
+    const x = this.#tags.names[a] as string;
+    const y = this.#tags.names[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   };
 
@@ -341,7 +417,7 @@ export class AccountCounts {
 
   /** Brings the pair's membership in every column in line with its occurrences. */
   #settle(pair: Pair): void {
-    const newest = pair.epochs.at(-1) ?? Number.NEGATIVE_INFINITY;
+    const newest = newestOf(pair) ?? Number.NEGATIVE_INFINITY;
     for (let c = 0; c < this.#stride; c++) {
       const want = newest >= (this.#oldest[c] as number) && newest !== Number.NEGATIVE_INFINITY;
       const has = (pair.mask & (1 << c)) !== 0;
@@ -349,7 +425,7 @@ export class AccountCounts {
       pair.mask ^= 1 << c;
       this.#addCount(pair.tag, c, want ? 1 : -1);
     }
-    if (pair.epochs.length === 0 && !pair.touched) this.#remove(pair);
+    if (!hasEpochs(pair) && !pair.touched) this.#remove(pair);
   }
 
   #addCount(id: number, c: number, delta: number): void {
@@ -389,20 +465,31 @@ export class AccountCounts {
   }
 
   #remove(pair: Pair): void {
-    if (this.#pairs.get(pair.key) !== pair) return;
-    this.#pairs.delete(pair.key);
+    if (this.#pairs.get(pair.tag, pair.acct) !== pair) return;
+    this.#pairs.delete(pair.tag, pair.acct);
     this.#unlink(pair);
-    const left = (this.#pairsOf[pair.tag] as number) - 1;
-    this.#pairsOf[pair.tag] = left;
+    const left = (this.#tags.pairs[pair.tag] as number) - 1;
+    this.#tags.pairs[pair.tag] = left;
     if (left === 0) this.#release(pair.tag);
+    const acctLeft = (this.#accts.pairs[pair.acct] as number) - 1;
+    this.#accts.pairs[pair.acct] = acctLeft;
+    if (acctLeft === 0) this.#accts.release(pair.acct);
   }
+
+  /** The pair of a tag and an account by name, when held. */
+  #pairNamed(tag: string, acct: string): Pair | undefined {
+    const tagId = this.#tags.ids.get(tag);
+    const acctId = this.#accts.ids.get(acct);
+    return tagId === undefined || acctId === undefined ? undefined : this.#pairs.get(tagId, acctId);
+  }
+
 
   /** Forgets the least recently active pair to make room: its windows lose it, the tag's error grows. */
   #forgetOldest(): void {
     const oldest = this.#oldestPair;
     // Every held pair is active in the open interval: grow past the capacity until the tick.
     if (oldest === undefined || oldest.touched) return;
-    const newest = oldest.epochs.at(-1) ?? Number.NEGATIVE_INFINITY;
+    const newest = newestOf(oldest) ?? Number.NEGATIVE_INFINITY;
     if (oldest.mask !== 0) {
       const entry = this.#errors.get(oldest.tag) ?? { errors: new Array<number>(this.#stride).fill(0), until: new Array<number>(this.#stride).fill(Number.NEGATIVE_INFINITY) };
       for (let c = 0; c < this.#stride; c++) {
@@ -414,20 +501,11 @@ export class AccountCounts {
       this.#errors.set(oldest.tag, entry);
     }
     oldest.mask = 0;
-    oldest.epochs = [];
+    oldest.epochs = NO_EPOCHS;
     this.#forgotten++;
     this.#remove(oldest);
   }
 
-  #idOf(tag: string): number {
-    let id = this.#ids.get(tag);
-    if (id !== undefined) return id;
-    id = this.#free.pop() ?? this.#names.length;
-    this.#ids.set(tag, id);
-    this.#names[id] = tag;
-    this.#pairsOf[id] = 0;
-    return id;
-  }
 
   /** A tag with no pair left: its id may name another tag, unless an error still lasts for it. */
   #release(id: number): void {
@@ -436,8 +514,7 @@ export class AccountCounts {
     this.#errors.delete(id);
     for (let c = 0; c < this.#stride; c++) this.#counts[id * this.#stride + c] = 0;
     for (const tracker of this.#trackers) tracker.forget(id);
-    this.#ids.delete(this.#names[id] as string);
-    this.#free.push(id);
+    this.#tags.release(id);
   }
 
   /** The first held epoch closed after `horizon` (Infinity if none). */
@@ -467,7 +544,7 @@ export class AccountCounts {
       // Without a complete column a pair out of every window is of no further use: only a
       // retraction could touch it, and it would change nothing.
       const complete = this.#columns.some((column) => !Number.isFinite(column.lengthMs));
-      if (!complete) for (const pair of pairs) if (pair.mask === 0 && !pair.touched && (pair.epochs.at(-1) ?? -1) <= e) this.#remove(pair);
+      if (!complete) for (const pair of pairs) if (pair.mask === 0 && !pair.touched && (newestOf(pair) ?? -1) <= e) this.#remove(pair);
       drop++;
     }
     if (drop > 0) {
