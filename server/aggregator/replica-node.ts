@@ -121,6 +121,13 @@ export async function startReplicaNode(config: Config, settings: NatsSettings, l
       () => undefined,
     );
   }, TAIL_CHECK_MS);
+  // Back on the cluster after losing it (a node gone, or the whole cluster away): read on with a new
+  // consumer at once, rather than when the stall check notices seconds later.
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === "reconnect") intake.restart();
+    }
+  })();
   const caughtUp = (): boolean => !replica.replaying && intake.pending === 0;
 
   const markers = { published: 0, duplicate: 0 };
