@@ -63,13 +63,23 @@ describe("checkpoints failing in a running aggregator", () => {
     aggregator.posts.post(["rust"], {});
     aggregator.tick();
     await expect.poll(healthz).toMatchObject({ status: "ok", checkpoint: { state: "ok", lastWrittenAt: expect.any(String) } });
-    const before = await readCheckpoint(dir);
-    expect(before).toMatchObject({ kind: "restored", state: { engine: { lines: 1 } } });
     expect(await failures()).toBe("tagstream_checkpoint_failures_total 0");
 
-    // The temporary file's path taken by a directory: every write now fails at open (EISDIR).
+    // The temporary file's path taken by a directory: every write now fails at open (EISDIR). A
+    // write in flight holds the path as a file until it renames it (EEXIST): then try again.
     const temporary = join(dir, `${CHECKPOINT_FILE}.${process.pid}.tmp`);
-    mkdirSync(temporary);
+    for (;;) {
+      try {
+        mkdirSync(temporary);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    // Read only now: no later write can replace it, so it is the one that must stay.
+    const before = await readCheckpoint(dir);
+    expect(before).toMatchObject({ kind: "restored", state: { engine: { lines: 1 } } });
     aggregator.posts.post(["go"], {});
     aggregator.tick();
     await expect.poll(healthz).toMatchObject({ status: "degraded", checkpoint: { state: "failing" } });
