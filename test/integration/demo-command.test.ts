@@ -2,24 +2,42 @@
  * `npm run demo` with DEMO_TOKEN: the simulated server accepts the pinned token, so an ingestor
  * started apart keeps working when the demo restarts.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runSession } from "../../server/ingestor/mastodon/mastodon-session.ts";
 import { freePort } from "../support/free-port.ts";
 import { commandArgs } from "../support/commands.ts";
 
-describe("demo command", () => {
-  it("prints and accepts the token DEMO_TOKEN pins", async () => {
+/**
+ * `npm run demo` on a free port and the one after it (its streaming server). Another test may take
+ * the second between the check and the bind: the demo then exits at once, and starts again on others.
+ */
+async function startDemo(): Promise<{ port: number; child: ChildProcess; stdout: () => string; exited: Promise<number | null> }> {
+  for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const child = spawn(process.execPath, commandArgs("demo", "--demo-port", String(port)), {
       env: { ...process.env, DEMO_TOKEN: "pinned-demo-token", LOG_FORMAT: "json" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const ready = await Promise.race([
+      expect.poll(() => stdout.includes("npm run ingest"), { timeout: 20_000 }).toBe(true).then(() => true),
+      exited.then(() => false),
+    ]);
+    if (ready) return { port, child, stdout: () => stdout, exited };
+    if (attempt === 3 || !stderr.includes("in use")) throw new Error(`npm run demo exited at start:\n${stdout}${stderr}`);
+  }
+}
+
+describe("demo command", () => {
+  it("prints and accepts the token DEMO_TOKEN pins", async () => {
+    const { port, child, stdout: printed, exited } = await startDemo();
     try {
-      await expect.poll(() => stdout.includes("npm run ingest"), { timeout: 20_000 }).toBe(true);
+      const stdout = printed();
       expect(stdout).toContain(`MASTODON_URL=http://127.0.0.1:${port} MASTODON_TOKEN=pinned-demo-token npm run ingest\n`);
       // The streaming server takes the pinned token: a session hears the stream.
       const abort = new AbortController();

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { freePort } from "./free-port.ts";
 
 const CANDIDATES = ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"];
@@ -113,7 +113,7 @@ export async function startNatsCluster(options: { readonly size?: number } = {})
   };
   const startAndJoin = async (node: Node): Promise<void> => {
     await start(node);
-    await jetStreamReady([`nats://127.0.0.1:${node.clientPort}`], 30_000);
+    await jetStreamReady([`nats://127.0.0.1:${node.clientPort}`], 30_000, nodes.filter((other) => other.process !== undefined).length);
   };
 
   const cluster: NatsCluster = {
@@ -126,7 +126,7 @@ export async function startNatsCluster(options: { readonly size?: number } = {})
     },
     startAll: async () => {
       await Promise.all(nodes.filter((node) => node.process === undefined).map(start));
-      await jetStreamReady(cluster.urls, 30_000);
+      await jetStreamReady(cluster.urls, 30_000, size);
     },
     output: (index) => (nodes[index] as Node).output,
     async stop() {
@@ -136,7 +136,7 @@ export async function startNatsCluster(options: { readonly size?: number } = {})
   };
   try {
     await Promise.all(nodes.map(start));
-    await jetStreamReady(cluster.urls, 30_000);
+    await jetStreamReady(cluster.urls, 30_000, size);
   } catch (error) {
     await cluster.stop();
     throw error;
@@ -148,7 +148,7 @@ export async function startNatsCluster(options: { readonly size?: number } = {})
  * Resolves once JetStream answers through `urls`: a cluster's nodes accept connections before they
  * have elected the meta leader that JetStream's API needs.
  */
-async function jetStreamReady(urls: readonly string[], timeoutMs: number): Promise<void> {
+async function jetStreamReady(urls: readonly string[], timeoutMs: number, replicas = 1): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const connection = await connect({ servers: [...urls], name: "cluster-readiness" });
   try {
@@ -157,8 +157,10 @@ async function jetStreamReady(urls: readonly string[], timeoutMs: number): Promi
       try {
         const reply = await connection.request("$JS.API.INFO", "", { timeout: 1000 });
         const info = reply.json<{ error?: { description: string } }>();
-        if (info.error === undefined) return;
-        last = info.error.description;
+        // Answering is not enough after a node came back: until the meta group counts it as current,
+        // a stream with a replica on every node cannot be placed ("peer offline"). A probe stream can.
+        if (info.error === undefined && (replicas === 1 || (await placesReplicas(connection, replicas)))) return;
+        last = info.error?.description ?? "a stream of every node's replicas cannot be placed yet";
       } catch (error) {
         last = (error as Error).message;
       }
@@ -168,6 +170,19 @@ async function jetStreamReady(urls: readonly string[], timeoutMs: number): Promi
   } finally {
     await connection.close();
   }
+}
+
+/** Whether a stream with `replicas` replicas can be created now (the probe is deleted again). */
+async function placesReplicas(connection: NatsConnection, replicas: number): Promise<boolean> {
+  const name = `READINESS_${process.pid}_${Date.now()}`;
+  const created = await connection.request(
+    `$JS.API.STREAM.CREATE.${name}`,
+    JSON.stringify({ name, subjects: [`readiness.${name}`], num_replicas: replicas, storage: "memory" }),
+    { timeout: 2000 },
+  );
+  if (created.json<{ error?: unknown }>().error !== undefined) return false;
+  await connection.request(`$JS.API.STREAM.DELETE.${name}`, "", { timeout: 2000 });
+  return true;
 }
 
 /** Resolves once `node` accepts TCP connections on its client port (and has said it is ready). */
