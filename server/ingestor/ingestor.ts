@@ -20,7 +20,7 @@ import { startInput, type IngestInput } from "./ingest-input.ts";
 import type { LineOutput, LineOutputStats } from "./output/line-output.ts";
 import { LineSender } from "./output/line-sender.ts";
 import { LineServer } from "./output/line-server.ts";
-import { StreamPublisher } from "../nats/stream-publisher.ts";
+import type { StreamPublisher } from "../nats/stream-publisher.ts";
 import { createPostFilter } from "./posts/post-filter.ts";
 import { createPostWriter, type LineFormat } from "./output/post-line-writer.ts";
 import { PostTracker } from "./posts/post-tracker.ts";
@@ -154,6 +154,8 @@ async function openOutput(output: IngestOutput, hello: string | undefined, backo
   if (output.kind === "listen") return LineServer.start({ host: output.host, port: output.port, greeting: hello }, log);
   if (output.kind === "stream") {
     const { settings, queueLines, queueBytes = DEFAULT_QUEUE_BYTES, maxInFlight, ackTimeoutMs } = output;
+    // Loaded only in cluster mode: the NATS client costs ~13 MB of resident memory a TCP ingestor never needs.
+    const { StreamPublisher } = await import("../nats/stream-publisher.ts");
     return StreamPublisher.connect(
       settings,
       { maxQueueLines: queueLines, maxQueueBytes: queueBytes, helloLine: hello, backoff, ...(maxInFlight !== undefined && { maxInFlight }), ...(ackTimeoutMs !== undefined && { ackTimeoutMs }) },
