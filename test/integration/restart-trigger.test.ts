@@ -3,7 +3,7 @@
  * is in force and why, not the TRIGGER_INTERVAL it was started with.
  */
 import { describe, expect, it } from "vitest";
-import { startServe, stateDir } from "./serve-process.ts";
+import { startServe, stateDir, waitFor } from "./serve-process.ts";
 
 const TOKEN = "an-admin-token-for-the-restart-test";
 
@@ -30,6 +30,8 @@ describe("serve restarted after a run-time trigger change", () => {
     expect(await first.exited).toBe(0);
 
     const second = await startServe(env);
+    // /healthz can answer before the line logged after listening has been read from the process.
+    await waitFor(() => second.output().includes("dashboard at"), 10_000, () => `no "dashboard at" line:\n${second.output()}`);
     expect(triggerLogs(second.output())).toEqual([
       { triggerMs: 500, configuredTriggerMs: 2000, msg: "trigger 500ms (restored from checkpoint: changed at run time; TRIGGER_INTERVAL 2s)" },
       { triggerMs: 500, configuredTriggerMs: undefined, msg: expect.stringMatching(/^dashboard at http:\/\/127\.0\.0\.1:\d+\/ — lines on tcp:/) },

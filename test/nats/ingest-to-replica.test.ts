@@ -5,7 +5,7 @@
  * federated to both servers counted once, and nothing lost or counted twice when a NATS node is
  * killed or the whole cluster is away for a while.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config/config.ts";
 import type { NatsSettings } from "../../server/config/nats-settings.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
@@ -15,7 +15,8 @@ import { controlMessageSchema } from "../../server/nats/cluster-wire.ts";
 import { connectNats } from "../../server/nats/nats-connection.ts";
 import { waitFor, type ServeProcess } from "../integration/serve-process.ts";
 import { spawnCommand, type CommandProcess } from "../support/command-process.ts";
-import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
+import { natsAvailable } from "../support/nats-cluster.ts";
+import { clusterPerFile } from "./cluster-per-file.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { health, startReplica, waitForCounts } from "./replica-processes.ts";
 import { streamContents } from "./stream-contents.ts";
@@ -61,13 +62,7 @@ async function stopIngest(run: CommandProcess): Promise<void> {
 }
 
 describe.runIf(natsAvailable())("ingest processes to a replica's counts", () => {
-  let cluster: NatsCluster;
-  beforeAll(async () => {
-    cluster = await startNatsCluster();
-  }, 30_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = clusterPerFile();
 
   /** What the stream holds on its posts subject (the replicas' epoch-end markers left out). */
   async function storedPosts(stream: string): Promise<string[]> {

@@ -3,13 +3,14 @@
  * epoch, and a trigger change asked of one of them (PUT /api/config) takes effect at the same epoch
  * in both.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
 import { Kvm } from "@nats-io/kv";
 import { clusterSubjects, LATEST_KEYS } from "../../server/nats/cluster-wire.ts";
 import { snapshotSchema } from "../../shared/messages.ts";
 import { readSavedState, sendAll, waitFor } from "../integration/serve-process.ts";
-import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
+import { natsAvailable } from "../support/nats-cluster.ts";
+import { clusterPerFile } from "./cluster-per-file.ts";
 import { counted, health, publisher, recordFrames, startReplica, waitForCounts, type FrameLog } from "./replica-processes.ts";
 
 const TAGS = ["rust", "go", "zig", "ocaml", "elixir", "nim", "odin"];
@@ -26,13 +27,7 @@ function round(r: number): string[] {
 }
 
 describe.runIf(natsAvailable())("replicas on one stream", () => {
-  let cluster: NatsCluster;
-  beforeAll(async () => {
-    cluster = await startNatsCluster();
-  }, 30_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = clusterPerFile();
 
   it("send the same snapshot for every epoch, and apply a trigger change at the same epoch", async () => {
     const stream = "AGREE";

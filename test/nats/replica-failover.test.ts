@@ -6,12 +6,13 @@
  * other; a NATS node killed mid-stream changes no count.
  */
 import { hostname } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodePlainLine, encodeTagLine } from "../../shared/line-protocol.ts";
 import type { ServerMessage, Snapshot } from "../../shared/messages.ts";
 import { readSavedState, waitFor, type ServeProcess } from "../integration/serve-process.ts";
 import { recordWs } from "../support/ws-recorder.ts";
-import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
+import { natsAvailable } from "../support/nats-cluster.ts";
+import { clusterPerFile } from "./cluster-per-file.ts";
 import { startWebNode } from "./web-node-process.ts";
 import { counted, health, publisher, recordFrames, startReplica, waitForCounts, type FrameLog, type Publisher } from "./replica-processes.ts";
 
@@ -53,13 +54,7 @@ function compareCommon(frames: FrameLog, x: string, y: string): number {
 }
 
 describe.runIf(natsAvailable())("replica failures", () => {
-  let cluster: NatsCluster;
-  beforeAll(async () => {
-    cluster = await startNatsCluster();
-  }, 30_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = clusterPerFile();
 
   it("a replica killed with SIGKILL: a web node's client sees every epoch with the other's counts; restarted, it replays from its checkpoint to the other's exact counts and snapshots", async () => {
     const stream = "CRASH";
