@@ -7,7 +7,7 @@
  * are recorded here. Totals that only grow are Prometheus counters (`rate()` and reset detection
  * work on them), even when their value is read from elsewhere at scrape time.
  */
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { EVENT_TIME_PROBLEMS, eventTimeProblem, type EventTimeProblem } from "./event-time.ts";
 import { WebSocketMetrics } from "./websocket-metrics.ts";
 
@@ -57,6 +57,31 @@ export interface ReplicaMetricsSources {
   republishDropped(): number;
 }
 
+/** A gauge set at scrape time from a figure kept elsewhere. */
+function gaugeReading(registers: Registry[], name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers,
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** A counter has no `set`: at scrape time it is reset and raised to the total kept elsewhere. */
+function counterReading(registers: Registry[], name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 export class AggregatorMetrics extends WebSocketMetrics {
   readonly #tickSeconds: Histogram;
   readonly #eventLag: Histogram;
@@ -67,26 +92,8 @@ export class AggregatorMetrics extends WebSocketMetrics {
   constructor(sources: MetricsSources, now: () => number = Date.now) {
     super();
     const registers = [this.registry];
-    const snapshotGauge = (name: string, help: string, read: () => number): Gauge =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    // A counter has no `set`: at scrape time it is reset and raised to the total kept elsewhere.
-    const readCounter = (name: string, help: string, read: () => number): Counter =>
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+    const snapshotGauge = (name: string, help: string, read: () => number): Gauge => gaugeReading(registers, name, help, read);
+    const readCounter = (name: string, help: string, read: () => number): Counter => counterReading(registers, name, help, read);
     readCounter("tagstream_lines_total", "Lines counted since start (one per post).", () => sources.counters().lines);
     readCounter("tagstream_tags_total", "Hashtag occurrences counted since start.", () => sources.counters().tags);
     snapshotGauge("tagstream_distinct_tags", "Distinct tags seen since start.", () => sources.counters().distinct);
@@ -158,27 +165,8 @@ export class AggregatorMetrics extends WebSocketMetrics {
   /** Cluster mode: the replica's figures, registered once. */
   observeReplica(sources: ReplicaMetricsSources): void {
     const registers = [this.registry];
-    const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    };
-    const counter = (name: string, help: string, read: () => number): void => {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
-    };
+    const gauge = (name: string, help: string, read: () => number): Gauge => gaugeReading(registers, name, help, read);
+    const counter = (name: string, help: string, read: () => number): Counter => counterReading(registers, name, help, read);
     gauge("tagstream_stream_lag_messages", "Messages in the stream this replica has not applied yet.", sources.lag);
     gauge("tagstream_stream_last_sequence", "The last stream sequence this replica applied.", sources.lastSeq);
     counter("tagstream_stream_replayed_total", "Messages applied that were in the stream when the replica started (a replay).", sources.replayed);

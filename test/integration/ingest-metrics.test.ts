@@ -5,6 +5,7 @@
  */
 import net from "node:net";
 import { describe, expect, it } from "vitest";
+import { metricValue } from "../support/metric-value.ts";
 import { craftStatus } from "../../server/demo/crafted-status.ts";
 import { spawnCommand } from "../support/command-process.ts";
 import { freePort } from "../support/free-port.ts";
@@ -37,10 +38,6 @@ async function lineSink(): Promise<{ port: number; lines: string[]; close(): Pro
   };
 }
 
-function metric(exposition: string, name: string): number | undefined {
-  const line = exposition.split("\n").find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1));
-}
 
 describe("ingest /metrics", () => {
   it("counts what reached the aggregator exactly, and shows the queue and a degraded health when it goes", async () => {
@@ -64,12 +61,12 @@ describe("ingest /metrics", () => {
 
     const scrape = async (): Promise<string> => (await fetch(`${base}/metrics`)).text();
     const first = await scrape();
-    expect(metric(first, "tagstream_ingest_statuses_total")).toBe(7);
-    expect(metric(first, "tagstream_ingest_forwarded_total")).toBe(7);
-    expect(metric(first, "tagstream_ingest_hashtags_total")).toBe(14);
-    expect(metric(first, "tagstream_ingest_streams_connected")).toBe(1);
-    expect(metric(first, "tagstream_ingest_queued_lines")).toBe(0);
-    expect(metric(first, "tagstream_ingest_dropped_lines_total")).toBe(0);
+    expect(metricValue(first, "tagstream_ingest_statuses_total")).toBe(7);
+    expect(metricValue(first, "tagstream_ingest_forwarded_total")).toBe(7);
+    expect(metricValue(first, "tagstream_ingest_hashtags_total")).toBe(14);
+    expect(metricValue(first, "tagstream_ingest_streams_connected")).toBe(1);
+    expect(metricValue(first, "tagstream_ingest_queued_lines")).toBe(0);
+    expect(metricValue(first, "tagstream_ingest_dropped_lines_total")).toBe(0);
     // Not in cluster mode: no stream figures at all rather than zeros.
     expect(first).not.toContain("tagstream_stream_");
     expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ status: "ok", queued: 0, dropped: 0 });
@@ -85,8 +82,8 @@ describe("ingest /metrics", () => {
       health = (await (await fetch(`${base}/healthz`)).json()) as Health;
     }
     expect(health.reason).toBe("the output (aggregator or stream) is not reachable: lines are queued");
-    expect(metric(await scrape(), "tagstream_ingest_forwarded_total")).toBe(10);
-    expect(metric(await scrape(), "tagstream_ingest_queued_lines")).toBe(3);
+    expect(metricValue(await scrape(), "tagstream_ingest_forwarded_total")).toBe(10);
+    expect(metricValue(await scrape(), "tagstream_ingest_queued_lines")).toBe(3);
 
     ingest.child.kill("SIGTERM");
     expect(await ingest.exited).toBe(0);

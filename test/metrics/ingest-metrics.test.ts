@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { metricValue } from "../support/metric-value.ts";
 import { ingestMetricsRegistry, type StreamFigures } from "../../server/metrics/ingest-metrics.ts";
 import type { IngestReport } from "../../shared/messages.ts";
 
@@ -7,10 +8,6 @@ const report: IngestReport = {
   reconnects: 3, duplicates: 2, filtered: {}, queued: 4, dropped: 1, connected: 2,
 };
 
-function value(exposition: string, name: string): number | undefined {
-  const line = exposition.split("\n").find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1));
-}
 
 describe("the ingestor's metrics", () => {
   it("read the stream publisher's counters at scrape time in cluster mode", async () => {
@@ -18,23 +15,23 @@ describe("the ingestor's metrics", () => {
     const registry = ingestMetricsRegistry({ report: () => report, stream: () => stream });
     const first = await registry.metrics();
     expect([
-      value(first, "tagstream_ingest_forwarded_total"),
-      value(first, "tagstream_ingest_reconnects_total"),
-      value(first, "tagstream_ingest_duplicates_total"),
-      value(first, "tagstream_stream_published_total"),
-      value(first, "tagstream_stream_acked_total"),
-      value(first, "tagstream_stream_duplicates_total"),
-      value(first, "tagstream_stream_republished_total"),
-      value(first, "tagstream_stream_acks_pending"),
+      metricValue(first, "tagstream_ingest_forwarded_total"),
+      metricValue(first, "tagstream_ingest_reconnects_total"),
+      metricValue(first, "tagstream_ingest_duplicates_total"),
+      metricValue(first, "tagstream_stream_published_total"),
+      metricValue(first, "tagstream_stream_acked_total"),
+      metricValue(first, "tagstream_stream_duplicates_total"),
+      metricValue(first, "tagstream_stream_republished_total"),
+      metricValue(first, "tagstream_stream_acks_pending"),
     ]).toEqual([10, 3, 2, 5, 4, 1, 2, 1]);
     stream = { ...stream, acked: 5, pending: 0 };
     const second = await registry.metrics();
-    expect([value(second, "tagstream_stream_acked_total"), value(second, "tagstream_stream_acks_pending")]).toEqual([5, 0]);
+    expect([metricValue(second, "tagstream_stream_acked_total"), metricValue(second, "tagstream_stream_acks_pending")]).toEqual([5, 0]);
   });
 
   it("leave the stream's figures out without a stream", async () => {
     const exposition = await ingestMetricsRegistry({ report: () => report, stream: () => undefined }).metrics();
-    expect(value(exposition, "tagstream_ingest_queued_lines")).toBe(4);
+    expect(metricValue(exposition, "tagstream_ingest_queued_lines")).toBe(4);
     expect(exposition).not.toContain("tagstream_stream_");
   });
 });

@@ -96,8 +96,3 @@ export async function fakeReplica(server: string, stream: string, name: string):
   };
 }
 
-/** A counter or gauge's value in a Prometheus text exposition (labels as written, e.g. `{reason="copy"}`). */
-export function metricValue(exposition: string, name: string): number | undefined {
-  const line = exposition.split("\n").find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1));
-}

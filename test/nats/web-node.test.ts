@@ -16,7 +16,8 @@ import { openLatestBucket } from "../../server/nats/stream-setup.ts";
 import { natsAvailable, startNatsCluster, type NatsCluster } from "../support/nats-cluster.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { recordWs } from "../support/ws-recorder.ts";
-import { fakeReplica, helloFrame, metricValue, snapshotFrame, startWebNode, type WebNodeProcess } from "./web-node-process.ts";
+import { metricValue } from "../support/metric-value.ts";
+import { fakeReplica, helloFrame, snapshotFrame, startWebNode, type WebNodeProcess } from "./web-node-process.ts";
 
 const epochsOf = (messages: readonly ServerMessage[]): number[] =>
   messages.filter((m): m is Snapshot => m.type === "snapshot").map((m) => m.epoch);
